@@ -1,0 +1,37 @@
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install test lint typecheck demo dataset bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+lint: install
+	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy gongkai extract dataset crawler
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+demo: install
+	$(BIN)/gongkai demo --data-dir data/demo
+
+dataset: install
+	$(BIN)/gongkai crawl --data-dir data
+	$(BIN)/gongkai build --data-dir data
+
+bench: install
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf data/demo data/raw data/parquet data/release data/state.sqlite

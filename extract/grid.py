@@ -1,0 +1,46 @@
+"""The one table representation every reader produces.
+
+A `Table` is a list of rows of `SourceCell`s. Readers that keep row structure (HTML, DOCX, PDF)
+expand row/col spans into copies marked `span_copy`, so positions line up with the printed grid.
+Readers whose source lost its row structure (flattened `cell |` text, run-together text) emit a
+single-row-per-label stream with `kind="stream"`; cells keep their order. Readers never assign
+keys: that is the mapper's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class SourceCell:
+    text: str
+    row: int
+    col: int
+    span_copy: bool = False  # a copy made by expanding a rowspan/colspan; never a value of its own
+    # Run-together text: the cell is a digit run whose split into cells is not known yet.
+    glued: bool = False
+
+
+@dataclass
+class Table:
+    rows: list[list[SourceCell]]
+    index: int = 0  # position among the document's tables
+    kind: str = "grid"  # grid | stream | glued
+    page: int | None = None  # first page, for PDF
+    context: str = ""  # text just before the table (headings), used to tell the tables apart
+
+    def text(self) -> str:
+        return "".join(c.text for r in self.rows for c in r if not c.span_copy)
+
+
+@dataclass
+class Document:
+    """What a reader returns: the tables plus the running text (for metadata and sections)."""
+
+    tables: list[Table] = field(default_factory=list)
+    text: str = ""
+    title: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)  # e.g. <meta> tags, PDF info
+    images_in_body: int = 0  # <img> where tables would be: a hint for needs_ocr
+    source_format: str = "unknown"

@@ -1,0 +1,115 @@
+"""Record types shared by the stages: what extract produces and build consumes.
+
+The JSON form of `ExtractResult` (see `to_json`) is the contract of `gongkai extract --json`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+
+class CellState(StrEnum):
+    NUMBER = "number"  # a printed non-zero number
+    ZERO = "zero"  # a printed 0
+    BLANK = "blank"  # nothing printed (never read as 0)
+    NA = "na"  # "/", "-", "—", "无", "不适用"
+    TEXT = "text"  # something printed that is not a number
+
+
+class CheckStatus(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    UNCERTAIN = "uncertain"  # an input cell is blank/na/ambiguous
+    NOT_ASSESSABLE = "not_assessable"  # the table or a cell is missing
+
+
+class ExtractStatus(StrEnum):
+    EXTRACTED = "extracted"  # tables found, every check passed
+    EXTRACTED_WITH_ISSUES = "extracted_with_issues"  # tables found, some check failed or uncertain
+    PARTIAL = "partial"  # some of the three tables are missing
+    PRE2019 = "pre2019"  # a report from before the uniform format: metadata and text only
+    NO_TABLES = "no_tables"  # readable, but no statistical table found
+    NOT_A_REPORT = "not_a_report"  # a letter, an interpretation (解读), a notice ...
+    NEEDS_OCR = "needs_ocr"  # tables are images / no text layer
+    UNSUPPORTED_FORMAT = "unsupported_format"
+    UNREADABLE = "unreadable"  # empty, binary garbage, undecodable
+    CRASHED = "crashed"  # a bug of ours; the run goes on
+
+
+@dataclass
+class Cell:
+    table: str
+    block: str
+    row_key: str
+    col_key: str
+    value: Decimal | None
+    raw: str
+    state: CellState
+    ref: str  # where it was read: "t<table#>r<row>c<col>" or "page<p>/..."; "" for derived cells
+    derived: bool = False
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.table, self.block, self.row_key, self.col_key)
+
+
+@dataclass
+class Check:
+    rule: str
+    table: str
+    status: CheckStatus
+    expected: str | None
+    actual: str | None
+    cells: list[str]
+    message: str = ""
+
+
+@dataclass
+class Issue:
+    code: str
+    message: str
+    severity: str = "warning"  # info | warning | error
+
+
+@dataclass
+class ExtractResult:
+    source: str
+    status: ExtractStatus
+    source_format: str = "unknown"  # html | text | pdf | docx | doc | unknown
+    agency: str | None = None
+    year: int | None = None
+    published: str | None = None  # ISO date
+    title: str | None = None
+    format_version: dict[str, str] = field(default_factory=dict)  # table → v2019 | v2021
+    report_version: str | None = None  # pre2019 | v2019 | v2021 | mixed
+    cells: list[Cell] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)
+    sections: dict[str, str] = field(default_factory=dict)  # heading → text (pre2019 and narrative)
+    sha256: str | None = None
+
+    @property
+    def failed_checks(self) -> list[Check]:
+        return [c for c in self.checks if c.status is CheckStatus.FAIL]
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["status"] = str(self.status)
+        for c in d["cells"]:
+            c["value"] = _num(c["value"])
+            c["state"] = str(c["state"])
+        for c in d["checks"]:
+            c["status"] = str(c["status"])
+        return d
+
+
+def _num(v: Decimal | None) -> int | float | None:
+    if v is None:
+        return None
+    if v == v.to_integral_value():
+        return int(v)
+    return float(v)

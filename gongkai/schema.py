@@ -1,0 +1,357 @@
+"""The schema registry: every table, block, row, column and identity of the report format.
+
+This module is the single source of keys (shared/reference/format-spec.md §2–§3). Mapping,
+checks, the Parquet schema and the data dictionary are all derived from it; no other module
+types a key. It imports nothing else from gongkai.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
+
+Dtype = Literal["count", "signed_count", "decimal"]
+
+VERSIONS = ("v2019", "v2021")
+ALL_VERSIONS = ("pre2019", "v2019", "v2021")
+TABLES = ("active_disclosure", "applications", "review_litigation")
+CELL_STATES = ("number", "zero", "blank", "na", "text")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    zh: str
+    en: str
+    unit: str = "件"
+    dtype: Dtype = "count"
+    aliases: tuple[str, ...] = ()
+    derived: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    zh: str
+    en: str
+    # Distinctive fragments of the printed label (normalized: simplified, no spaces/punctuation).
+    keywords: tuple[str, ...] = ()
+    derived: bool = False
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    key: str  # "" for tables without blocks
+    zh: str
+    rows: tuple[Row, ...]
+    cols: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    version: str
+    zh: str
+    en: str
+    blocks: tuple[Block, ...]
+
+    def block(self, key: str) -> Block:
+        for b in self.blocks:
+            if b.key == key:
+                return b
+        raise KeyError(key)
+
+    def printed_cells(self) -> list[tuple[str, str, str]]:
+        """(block, row_key, col_key) of every cell printed on the form, in printed order."""
+        return [
+            (b.key, r.key, c.key)
+            for b in self.blocks
+            for r in b.rows
+            if not r.derived
+            for c in b.cols
+            if not c.derived
+        ]
+
+
+@dataclass(frozen=True)
+class Identity:
+    """lhs == rhs, each side a sum of cells (block, row_key, col_key)."""
+
+    rule: str
+    table: str
+    version: str
+    lhs: tuple[tuple[str, str, str], ...]
+    rhs: tuple[tuple[str, str, str], ...]
+    description: str = ""
+    cells: tuple[tuple[str, str, str], ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cells", self.lhs + self.rhs)
+
+
+# ---------------------------------------------------------------- 表二 active_disclosure
+
+def _c(key: str, zh: str, en: str, unit: str = "件", dtype: Dtype = "count", *aliases: str) -> Column:
+    return Column(key, zh, en, unit, dtype, aliases)
+
+
+_ISSUED = _c("issued_count", "本年制发件数", "documents issued this year", "件", "count", "制发")
+_REPEALED = _c("repealed_count", "本年废止件数", "documents repealed this year", "件", "count", "废止")
+_IN_FORCE = _c("in_force_count", "现行有效件数", "documents currently in force", "件", "count", "现行有效")
+_MADE = _c("made_count", "本年新制作数量", "documents made this year", "件", "count", "新制作")
+_PUBLISHED = _c("published_count", "本年新公开数量", "documents published this year", "件", "count", "新公开")
+_TOTAL_PUB = _c("total_published_count", "对外公开总数量", "total documents published", "件", "count", "对外公开总")
+_PRIOR_ITEMS = _c("prior_year_items", "上一年项目数量", "items in the prior year", "项", "count", "上一年项目")
+_CHANGE = _c("items_change", "本年增/减", "change in items this year (signed)", "项", "signed_count", "增/减", "增减", "本年增")
+_DECISIONS = _c("decisions", "处理决定数量", "decisions made this year", "件", "count", "处理决定")
+_FEE = _c("fee_amount", "本年收费金额（单位：万元）", "fees collected this year", "万元", "decimal", "收费金额", "金额")
+_PROC_ITEMS = _c("procurement_items", "采购项目数量", "procurement projects", "项", "count", "采购项目")
+_PROC_AMOUNT = _c("procurement_amount", "采购总金额", "total procurement amount", "万元", "decimal", "采购总金额")
+
+_REGS = Row("regulations", "规章", "regulations (规章)", ("规章",))
+_NORM = Row("normative_documents", "行政规范性文件", "normative documents", ("规范性文件", "规范性档案"))
+_NORM19 = Row("normative_documents", "规范性文件", "normative documents", ("规范性文件", "规范性档案"))
+_LICENSING = Row("admin_licensing", "行政许可", "administrative licensing", ("行政许可",))
+_OTHER_SERV = Row("other_admin_services", "其他对外管理服务事项", "other external management services", ("其他对外管理服务",))
+_PENALTY = Row("admin_penalty", "行政处罚", "administrative penalties", ("行政处罚",))
+_COERCION = Row("admin_coercion", "行政强制", "administrative coercion", ("行政强制",))
+_FEES = Row("admin_fees", "行政事业性收费", "administrative fees", ("行政事业性收费", "事业性收费"))
+_PROC = Row("gov_procurement", "政府集中采购", "centralised government procurement", ("政府集中采购", "集中采购"))
+
+_ACTIVE_V2019 = TableSpec(
+    "active_disclosure", "v2019", "主动公开政府信息情况", "proactive disclosure",
+    (
+        Block("art20_1", "第二十条第（一）项", (_REGS, _NORM19), (_MADE, _PUBLISHED, _TOTAL_PUB)),
+        Block("art20_5", "第二十条第（五）项", (_LICENSING, _OTHER_SERV), (_PRIOR_ITEMS, _CHANGE, _DECISIONS)),
+        Block("art20_6", "第二十条第（六）项", (_PENALTY, _COERCION), (_PRIOR_ITEMS, _CHANGE, _DECISIONS)),
+        Block("art20_8", "第二十条第（八）项", (_FEES,), (_PRIOR_ITEMS, _CHANGE)),
+        Block("art20_9", "第二十条第（九）项", (_PROC,), (_PROC_ITEMS, _PROC_AMOUNT)),
+    ),
+)
+_DECISIONS21 = Column("decisions", "本年处理决定数量", "decisions made this year", "件", "count", ("处理决定",))
+_ACTIVE_V2021 = TableSpec(
+    "active_disclosure", "v2021", "主动公开政府信息情况", "proactive disclosure",
+    (
+        Block("art20_1", "第二十条第（一）项", (_REGS, _NORM), (_ISSUED, _REPEALED, _IN_FORCE)),
+        Block("art20_5", "第二十条第（五）项", (_LICENSING,), (_DECISIONS21,)),
+        Block("art20_6", "第二十条第（六）项", (_PENALTY, _COERCION), (_DECISIONS21,)),
+        Block("art20_8", "第二十条第（八）项", (_FEES,), (_FEE,)),
+    ),
+)
+
+# ---------------------------------------------------------------- 表三 applications
+
+APPLICANT_COLS: tuple[Column, ...] = (
+    Column("natural_person", "自然人", "natural persons", aliases=("自然人",)),
+    Column("commercial_enterprise", "商业企业", "commercial enterprises", aliases=("商业企业", "企业")),
+    Column("research_institution", "科研机构", "research institutions", aliases=("科研机构", "科研")),
+    Column("public_interest_org", "社会公益组织", "public-interest organisations", aliases=("社会公益组织", "公益组织", "社会公")),
+    Column("legal_service_org", "法律服务机构", "legal service organisations", aliases=("法律服务机构", "法律服")),
+    Column("other_org", "其他", "other organisations", aliases=("其他",)),
+    Column("total", "总计", "total", aliases=("总计", "合计")),
+)
+LEGAL_ENTITY_COLS = tuple(c.key for c in APPLICANT_COLS[1:6])
+LEGAL_ENTITY_SUBTOTAL = Column(
+    "legal_entity_subtotal", "法人或其他组织（小计）", "legal persons and other organisations (derived)", derived=True
+)
+
+_G3, _G4, _G5, _G6 = "withheld_total", "unavailable_total", "not_processed_total", "other_total"
+_HEAD_ROWS = (
+    Row("new_received", "一、本年新收政府信息公开申请数量", "new applications received", ("本年新收", "新收")),
+    Row("carried_over", "二、上年结转政府信息公开申请数量", "applications carried over from last year", ("上年结转",)),
+    Row("granted", "（一）予以公开", "granted", ("予以公开",)),
+    Row("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "partially granted", ("部分公开",)),
+    Row("withheld_state_secret", "1.属于国家秘密", "withheld: state secret", ("国家秘密",), group=_G3),
+    Row("withheld_prohibited_by_law", "2.其他法律行政法规禁止公开", "withheld: prohibited by other laws",
+        ("禁止公开", "法律行政法规", "行政止公开", "法规禁止"), group=_G3),
+    Row("withheld_security_stability", "3.危及“三安全一稳定”", "withheld: endangers security or stability",
+        ("三安全", "一稳定"), group=_G3),
+    Row("withheld_third_party_rights", "4.保护第三方合法权益", "withheld: third-party rights", ("第三方",), group=_G3),
+    Row("withheld_internal_affairs", "5.属于三类内部事务信息", "withheld: internal affairs", ("内部事务",), group=_G3),
+    Row("withheld_process_info", "6.属于四类过程性信息", "withheld: process information", ("过程性",), group=_G3),
+    Row("withheld_enforcement_file", "7.属于行政执法案卷", "withheld: enforcement file", ("执法案卷",), group=_G3),
+    Row("withheld_admin_inquiry", "8.属于行政查询事项", "withheld: administrative inquiry", ("行政查询",), group=_G3),
+    Row("unavailable_not_held", "1.本机关不掌握相关政府信息", "unavailable: not held", ("不掌握",), group=_G4),
+    Row("unavailable_needs_creation", "2.没有现成信息需要另行制作", "unavailable: would need creating",
+        ("另行制作", "没有现成"), group=_G4),
+    Row("unavailable_still_unclear", "3.补正后申请内容仍不明确", "unavailable: still unclear after correction",
+        ("仍不明确", "补正后"), group=_G4),
+    Row("not_processed_petition", "1.信访举报投诉类申请", "not processed: petition or complaint",
+        ("信访", "举报投诉"), group=_G5),
+    Row("not_processed_duplicate", "2.重复申请", "not processed: duplicate", ("重复申请",), group=_G5),
+    Row("not_processed_publication", "3.要求提供公开出版物", "not processed: asks for publications",
+        ("出版物",), group=_G5),
+    Row("not_processed_excessive", "4.无正当理由大量反复申请", "not processed: excessive repeated applications",
+        ("大量反复",), group=_G5),
+    Row("not_processed_confirm_reissue", "5.要求行政机关确认或重新出具已获取信息",
+        "not processed: asks to confirm or reissue", ("重新出具", "确认或"), group=_G5),
+)
+_TAIL_ROWS = (
+    Row("results_total", "（七）总计", "total outcomes", ("总计",)),
+    Row("carried_forward", "四、结转下年度继续办理", "carried forward to next year", ("结转下", "下年度", "下一年度")),
+)
+_OTHER19 = Row("other_total", "（六）其他处理", "other handling", ("其他处理",))
+_OTHER21 = (
+    Row("other_no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        "other: no correction in time", ("逾期不补正", "不补正"), group=_G6),
+    Row("other_fee_unpaid", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        "other: fee unpaid", ("收费通知", "缴纳费用"), group=_G6),
+    Row("other_misc", "3.其他", "other: miscellaneous", ("其他",), group=_G6),
+)
+
+
+def _derived(key: str, zh: str, en: str) -> Row:
+    return Row(key, zh, en, derived=True)
+
+
+_DERIVED_GROUPS = (
+    _derived(_G3, "（三）不予公开（小计）", "withheld (derived subtotal)"),
+    _derived(_G4, "（四）无法提供（小计）", "unavailable (derived subtotal)"),
+    _derived(_G5, "（五）不予处理（小计）", "not processed (derived subtotal)"),
+)
+
+_APPS_COLS = (*APPLICANT_COLS, LEGAL_ENTITY_SUBTOTAL)
+_APPS_V2019 = TableSpec(
+    "applications", "v2019", "收到和处理政府信息公开申请情况", "applications received and handled",
+    (Block("", "", (*_HEAD_ROWS, _OTHER19, *_TAIL_ROWS, *_DERIVED_GROUPS), _APPS_COLS),),
+)
+_APPS_V2021 = TableSpec(
+    "applications", "v2021", "收到和处理政府信息公开申请情况", "applications received and handled",
+    (
+        Block(
+            "", "",
+            (*_HEAD_ROWS, *_OTHER21, *_TAIL_ROWS, *_DERIVED_GROUPS,
+             _derived(_G6, "（六）其他处理（小计）", "other handling (derived subtotal)")),
+            _APPS_COLS,
+        ),
+    ),
+)
+
+# ---------------------------------------------------------------- 表四 review_litigation
+
+_GROUPS4 = (
+    ("review", "行政复议", "", "administrative review"),
+    ("suit_direct", "行政诉讼", "未经复议直接起诉", "lawsuit without prior review"),
+    ("suit_after_review", "行政诉讼", "复议后起诉", "lawsuit after review"),
+)
+_LEAVES4 = (
+    ("upheld", "结果维持", "upheld"),
+    ("corrected", "结果纠正", "corrected"),
+    ("other", "其他结果", "other result"),
+    ("pending", "尚未审结", "pending"),
+    ("total", "总计", "total"),
+)
+REVIEW_GROUPS = tuple(g for g, *_ in _GROUPS4)
+_REVIEW_COLS = tuple(
+    Column(f"{g}_{leaf}", "·".join(x for x in (zh1, zh2, lzh) if x), f"{gen}: {len_}", "件")
+    for g, zh1, zh2, gen in _GROUPS4
+    for leaf, lzh, len_ in _LEAVES4
+)
+_REVIEW = tuple(
+    TableSpec(
+        "review_litigation", v, "政府信息公开行政复议、行政诉讼情况", "administrative reviews and lawsuits",
+        (Block("", "", (Row("cases", "（案件数）", "cases"),), _REVIEW_COLS),),
+    )
+    for v in VERSIONS
+)
+
+# ---------------------------------------------------------------- registry
+
+SPECS: dict[tuple[str, str], TableSpec] = {
+    (s.name, s.version): s for s in (_ACTIVE_V2019, _ACTIVE_V2021, _APPS_V2019, _APPS_V2021, *_REVIEW)
+}
+
+TABLE_LABELS = {
+    "active_disclosure": ("表二", "主动公开政府信息情况"),
+    "applications": ("表三", "收到和处理政府信息公开申请情况"),
+    "review_litigation": ("表四", "政府信息公开行政复议、行政诉讼情况"),
+}
+
+
+def spec(table: str, version: str) -> TableSpec:
+    return SPECS[(table, version)]
+
+
+def column(table: str, version: str, block: str, col_key: str) -> Column:
+    for c in spec(table, version).block(block).cols:
+        if c.key == col_key:
+            return c
+    raise KeyError(col_key)
+
+
+def _sum_rows(table: TableSpec) -> dict[str, tuple[str, ...]]:
+    """Derived row → the printed rows it adds up (T3-D)."""
+    rows = table.blocks[0].rows
+    return {
+        d.key: tuple(r.key for r in rows if r.group == d.key and not r.derived)
+        for d in rows
+        if d.derived
+    }
+
+
+def derived_rows(version: str) -> dict[str, tuple[str, ...]]:
+    return _sum_rows(spec("applications", version))
+
+
+def outcome_rows(version: str) -> tuple[str, ...]:
+    """The summands of results_total (T3-B), in printed order."""
+    rows = spec("applications", version).blocks[0].rows
+    head = [r.key for r in rows if not r.derived]
+    return tuple(head[head.index("granted"): head.index("results_total")])
+
+
+@cache
+def identities(table: str, version: str) -> tuple[Identity, ...]:
+    """Every hard identity of spec §3.1 for one table version, one Identity per column/row/group."""
+    out: list[Identity] = []
+    if table == "applications":
+        ts = spec(table, version)
+        cols = [c.key for c in APPLICANT_COLS]
+        printed = [r.key for r in ts.blocks[0].rows if not r.derived]
+        for c in cols:
+            out.append(Identity(
+                "T3-A", table, version,
+                (("", "new_received", c), ("", "carried_over", c)),
+                (("", "results_total", c), ("", "carried_forward", c)),
+                f"{c}: 本年新收 + 上年结转 = 办理结果总计 + 结转下年度",
+            ))
+        for c in cols:
+            out.append(Identity(
+                "T3-B", table, version,
+                (("", "results_total", c),),
+                tuple(("", r, c) for r in outcome_rows(version)),
+                f"{c}: （七）总计 = sum of the outcome rows",
+            ))
+        for r in printed:
+            out.append(Identity(
+                "T3-C", table, version,
+                (("", r, "total"),),
+                tuple(("", r, c) for c in cols[:-1]),
+                f"{r}: 总计 = sum of the six applicant columns",
+            ))
+    elif table == "review_litigation":
+        for g in REVIEW_GROUPS:
+            out.append(Identity(
+                "T4-A", table, version,
+                (("", "cases", f"{g}_total"),),
+                tuple(("", "cases", f"{g}_{leaf}") for leaf in ("upheld", "corrected", "other", "pending")),
+                f"{g}: 总计 = 维持 + 纠正 + 其他 + 尚未审结",
+            ))
+    return tuple(out)
+
+
+def row_identities(table: str, version: str) -> tuple[Identity, ...]:
+    """Identities that live inside one printed row (used to split run-together digits)."""
+    return tuple(i for i in identities(table, version) if i.rule in ("T3-C", "T4-A"))
+
+
+def all_keys() -> set[tuple[str, str, str, str]]:
+    return {
+        (s.name, b.key, r.key, c.key)
+        for s in SPECS.values()
+        for b in s.blocks
+        for r in b.rows
+        for c in b.cols
+    }
