@@ -66,6 +66,8 @@ class Check:
     actual: str | None
     cells: list[str]
     message: str = ""
+    # For an uncertain check: would it pass or fail with blank inputs read as 0?
+    blank_as_zero: str | None = None
 
 
 @dataclass

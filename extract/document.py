@@ -1,0 +1,155 @@
+"""The document boundary: bytes in, an ExtractResult out, whatever the bytes are.
+
+Readers may raise `ExtractError`s; they become the document's status. Any other exception is
+a bug of ours: the document gets `crashed` with the error text and the run goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import traceback
+from collections.abc import Callable
+
+from gongkai.model import Cell, CheckStatus, ExtractResult, ExtractStatus, Issue
+
+from . import checks as checks_mod
+from .decode import decode
+from .errors import ExtractError, UnsupportedFormatError
+from .grid import Document
+from .mapping import map_document
+from .meta import read_meta
+from .normalize import simplify_document
+from .readers.html import read_html
+from .readers.text import read_text
+from .sniff import sniff
+
+PARSER_VERSION = "0.1.0"
+_TRAD_HINT = re.compile(r"[區國報開務與於會為來時說這個們過對發經條處幣據規範]")
+_SECTION = re.compile(r"(?m)^\s*([一二三四五六七八九十]+、[^\n]{2,40})$")
+
+
+def _read_pdf(data: bytes) -> Document:
+    try:
+        from .readers.pdf import read_pdf  # type: ignore[import-not-found,unused-ignore]
+    except ImportError as e:  # the PDF reader lands separately
+        raise UnsupportedFormatError("PDF reader not available in this build") from e
+    return read_pdf(data)  # type: ignore[no-any-return,unused-ignore]
+
+
+def _read_docx(data: bytes) -> Document:
+    try:
+        from .readers.docx import read_docx  # type: ignore[import-not-found,unused-ignore]
+    except ImportError as e:
+        raise UnsupportedFormatError("DOCX reader not available in this build") from e
+    return read_docx(data)  # type: ignore[no-any-return,unused-ignore]
+
+
+def _read_ole(data: bytes) -> Document:
+    try:
+        from .readers.office import read_ole  # type: ignore[import-not-found,unused-ignore]
+    except ImportError as e:
+        raise UnsupportedFormatError(
+            "DOC/WPS needs a converter: install LibreOffice (apt-get install libreoffice-writer-nogui)") from e
+    return read_ole(data)  # type: ignore[no-any-return,unused-ignore]
+
+
+READERS: dict[str, Callable[[bytes], Document]] = {"pdf": _read_pdf, "docx": _read_docx, "ole": _read_ole}
+
+
+def read_document(data: bytes, content_type: str | None = None, filename: str | None = None) -> Document:
+    kind = sniff(data, filename)
+    if kind == "empty":
+        raise ExtractError("empty document")
+    if kind in READERS:
+        return READERS[kind](data)
+    if kind in ("binary", "image", "zip", "xlsx", "ofd"):
+        raise (UnsupportedFormatError if kind in ("xlsx", "ofd", "zip") else ExtractError)(
+            f"not a report document we can read (looks like {kind})")
+    text, _enc = decode(data, content_type)
+    if "\ufffd" in text[:4096] and text[:4096].count("\ufffd") > 20:
+        raise ExtractError("undecodable text (binary data or an unknown encoding)")
+    return read_html(text) if kind == "html" else read_text(text)
+
+
+def _sections(text: str) -> dict[str, str]:
+    marks = list(_SECTION.finditer(text))
+    return {m.group(1).strip(): text[m.end(): n.start() if n else len(text)].strip()[:20000]
+            for m, n in zip(marks, [*marks[1:], None], strict=False)}
+
+
+def extract_document(
+    data: bytes, source: str, *, url: str | None = None, content_type: str | None = None,
+) -> ExtractResult:
+    result = ExtractResult(source=source, status=ExtractStatus.CRASHED, sha256=hashlib.sha256(data).hexdigest())
+    try:
+        _extract(data, content_type, result)
+    except ExtractError as e:
+        result.status = e.status
+        result.errors.append(Issue(str(e.status), str(e), "error"))
+    except Exception as e:  # a bug of ours: recorded, and the run goes on
+        result.status = ExtractStatus.CRASHED
+        tb = traceback.format_exc(limit=3)
+        result.errors.append(Issue("crashed", f"{type(e).__name__}: {e}\n{tb}", "error"))
+    return result
+
+
+def _extract(data: bytes, content_type: str | None, result: ExtractResult) -> None:
+    doc = read_document(data, content_type, result.source)
+    result.source_format = doc.source_format
+    text = doc.text
+    head_tail = text[:6000] + "\n" + text[-1500:] if len(text) > 7500 else text
+    if _TRAD_HINT.search(head_tail):
+        head_tail = simplify_document(head_tail)
+    title = simplify_document(doc.title) if doc.title else None
+    meta = read_meta(head_tail, title, doc.meta)
+    result.title, result.agency, result.year, result.published = meta.title, meta.agency, meta.year, meta.published
+    result.errors.extend(meta.issues)
+    mapped = map_document(doc, meta.year)
+    if meta.year is not None and meta.year < 2019 and "第二十条" not in doc.text:
+        # Before 2019 there was no uniform table (spec §6): never force those into the 2019/2021 keys.
+        mapped.cells, mapped.versions, mapped.issues = [], {}, []
+    result.errors.extend(mapped.issues)
+    result.format_version = dict(mapped.versions)
+    cells = {c.key: c for c in mapped.cells}
+    derived = checks_mod.derive(cells, mapped.versions)
+    checks = checks_mod.check_identities(cells, mapped.versions)
+    checks += checks_mod.detect_split_digits(cells, checks)
+    checks += checks_mod.check_domains(mapped.cells)
+    result.cells = [*mapped.cells, *derived]
+    result.checks = checks
+    versions = set(mapped.versions.values())
+    result.report_version = versions.pop() if len(versions) == 1 else ("mixed" if versions else None)
+    _set_status(result, meta.is_report, doc, cells)
+
+
+def _set_status(result: ExtractResult, is_report: bool | None, doc: Document, cells: dict[tuple[str, str, str, str], Cell]) -> None:
+    if is_report is False and not cells:
+        result.status = ExtractStatus.NOT_A_REPORT
+        result.errors.append(Issue("not_a_report", f"title does not name an annual report: {result.title}", "error"))
+        result.sections = _sections(doc.text)
+        return
+    if not cells:
+        if result.year is not None and result.year < 2019:
+            result.status = ExtractStatus.PRE2019
+            result.report_version = "pre2019"
+            result.sections = _sections(simplify_document(doc.text) if _TRAD_HINT.search(doc.text[:3000]) else doc.text)
+            return
+        if doc.images_in_body and "第二十条" in doc.text:
+            result.status = ExtractStatus.NEEDS_OCR
+            result.errors.append(Issue("needs_ocr", "section headings present but tables are images", "error"))
+            return
+        result.status = ExtractStatus.NO_TABLES
+        result.errors.append(Issue("no_tables", "no statistical table (表二/表三/表四) found", "error"))
+        return
+    missing = [t for t in ("active_disclosure", "applications", "review_litigation") if t not in result.format_version]
+    for t in missing:
+        result.errors.append(Issue("table_missing", f"{t} not found in the document"))
+    if missing:
+        result.status = ExtractStatus.PARTIAL
+    elif any(c.status in (CheckStatus.FAIL, CheckStatus.UNCERTAIN) for c in result.checks) or any(
+        "ambiguous_split" in c.flags for c in result.cells
+    ):
+        result.status = ExtractStatus.EXTRACTED_WITH_ISSUES
+    else:
+        result.status = ExtractStatus.EXTRACTED

@@ -1,0 +1,383 @@
+"""Tables (grids or cell streams) → cells keyed by (table, block, row_key, col_key).
+
+The three statistical tables are found by content, not by section numbers: the document's
+cells are read as one stream of rows (labels followed by values), cut where a table's own
+header appears. Each row is keyed by its label's distinctive words (schema `Row.keywords`);
+a label the source cut short is resolved by its position after the previous row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from gongkai import schema
+from gongkai.model import Cell, CellState, Issue
+
+from .cells import is_blank, parse_cell
+from .grid import Document, SourceCell
+from .normalize import compact
+from .split import solve, value_of
+
+
+@dataclass
+class Token:
+    text: str
+    ref: str
+    glued: bool = False
+    value: bool = False
+
+
+@dataclass
+class Row:
+    labels: list[Token] = field(default_factory=list)
+    values: list[Token] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return compact("".join(t.text for t in self.labels))
+
+    @property
+    def leaf(self) -> str:
+        return compact(self.labels[-1].text) if self.labels else ""
+
+
+@dataclass
+class Mapped:
+    cells: list[Cell] = field(default_factory=list)
+    versions: dict[str, str] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    found: set[str] = field(default_factory=set)
+
+
+# ------------------------------------------------------------------ tokens and rows
+
+def _ref(table_index: int, kind: str, cell: SourceCell) -> str:
+    if kind == "grid":
+        return f"t{table_index}r{cell.row}c{cell.col}"
+    return f"t{table_index}l{cell.row}i{cell.col}"
+
+
+def _is_value(cell: SourceCell) -> bool:
+    return cell.glued or parse_cell(cell.text).state is not CellState.TEXT
+
+
+def rows_of(doc: Document) -> list[Row]:
+    """All tables as one list of rows. A new row starts at a label that follows a value, and at
+    every grid row that already had values."""
+    rows: list[Row] = []
+    cur = Row()
+    for table in doc.tables:
+        for grid_row in table.rows:
+            for cell in grid_row:
+                if cell.span_copy:
+                    continue
+                tok = Token(cell.text, _ref(table.index, table.kind, cell), cell.glued, _is_value(cell))
+                if tok.value:
+                    cur.values.append(tok)
+                else:
+                    if cur.values:
+                        rows.append(cur)
+                        cur = Row()
+                    cur.labels.append(tok)
+            if table.kind == "grid" and cur.values:
+                rows.append(cur)
+                cur = Row()
+        if cur.labels or cur.values:
+            rows.append(cur)
+            cur = Row()
+    return rows
+
+
+# ------------------------------------------------------------------ cutting rows into tables
+
+_T2_START = ("第二十条", "信息内容本年")
+_T3_START = ("本列数据", "申请人情况", "本年新收", "收到和处理政府信息公开")
+_T4_START = ("行政复议",)
+_STOP = ("存在的主要问题", "存在主要问题", "改进情况")
+
+
+def split_tables(rows: list[Row]) -> dict[str, list[Row]]:
+    out: dict[str, list[Row]] = {t: [] for t in schema.TABLES}
+    current: str | None = None
+    for row in rows:
+        text = row.label
+        if any(k in text for k in _STOP) and current is not None:
+            # the stop heading can be glued to the last values' label in run-together text
+            if row.values and current == "review_litigation":
+                out[current].append(row)
+            current = None
+            continue
+        starts = []
+        for table, keys in (("active_disclosure", _T2_START), ("applications", _T3_START),
+                            ("review_litigation", _T4_START)):
+            pos = [text.rfind(k) for k in keys if k in text]
+            if pos:
+                starts.append((max(pos), table))
+        if starts:
+            table = max(starts)[1]
+            order = schema.TABLES.index
+            # never step back to an earlier table because a later label repeats a word
+            if current is None or order(table) >= order(current):
+                current = table
+        if current is not None:
+            out[current].append(row)
+    return out
+
+
+# ------------------------------------------------------------------ shared value handling
+
+def _check_row_identity(table: str, version: str, cols: list[schema.Column]):  # type: ignore[no-untyped-def]
+    keys = [c.key for c in cols]
+
+    def valid(vals: list[Decimal]) -> bool:
+        for v, col in zip(vals, cols, strict=True):
+            if v < 0 and col.dtype != "signed_count":
+                return False
+            if v != v.to_integral_value() and col.dtype != "decimal":
+                return False
+        by = dict(zip(keys, vals, strict=True))
+        for ident in schema.row_identities(table, version):
+            lhs = sum((by[c] for _, _, c in ident.lhs if c in by), Decimal(0))
+            rhs = sum((by[c] for _, _, c in ident.rhs if c in by), Decimal(0))
+            if all(c in by for _, _, c in ident.cells) and lhs != rhs:
+                return False
+        return True
+
+    return valid
+
+
+def _chunks(tokens: list[Token]) -> list[str]:
+    """Space-separated digit groups are cell boundaries the source kept; a unit joins its number."""
+    out: list[str] = []
+    for t in tokens:
+        for piece in t.text.split():
+            if piece in ("元", "万元") and out:
+                out[-1] += piece
+            else:
+                out.append(piece)
+    return out
+
+
+def _emit(
+    out: Mapped, table: str, version: str, block: str, row_key: str, cols: list[schema.Column],
+    row: Row,
+) -> None:
+    """Turn a row's value tokens into cells (splitting glued runs first)."""
+    n = len(cols)
+    if any(t.glued for t in row.values):
+        chunks = _chunks(row.values)
+        ref = row.values[0].ref
+        agreed, kept, satisfiable = solve(chunks, n, _check_row_identity(table, version, cols))
+        if not kept:
+            out.issues.append(Issue("unsplittable_digits", f"{table}/{row_key}: cannot cut {' '.join(chunks)!r} into {n} cells"))
+            return
+        if not satisfiable and n > 1:
+            out.issues.append(Issue("split_breaks_identity",
+                                    f"{table}/{row_key}: no cut of {' '.join(chunks)!r} satisfies the row identity"))
+        for i, col in enumerate(cols):
+            text = agreed[i]
+            if text is None:
+                options = sorted({s[i] for s in kept}, key=len)
+                out.cells.append(Cell(table, block, row_key, col.key, None, " ".join(chunks), CellState.BLANK,
+                                      ref, flags=["ambiguous_split", "candidates:" + "|".join(options[:20])]))
+                continue
+            _append(out, table, block, row_key, col, text, f"{ref}#{i}", ["split_from_run"])
+        return
+    values = row.values
+    if len(values) > n and all(is_blank(t.text) for t in values[n:]):
+        values = values[:n]
+    elif len(values) > n:
+        out.issues.append(Issue("extra_values", f"{table}/{row_key}: {len(values)} values for {n} cells; extra ignored"))
+        values = values[:n]
+    for tok, col in zip(values, cols, strict=False):
+        _append(out, table, block, row_key, col, tok.text, tok.ref, [])
+    if len(values) < n:
+        out.issues.append(Issue("missing_values", f"{table}/{row_key}: {len(values)} of {n} values printed"))
+
+
+def _append(out: Mapped, table: str, block: str, row_key: str, col: schema.Column, text: str, ref: str,
+            flags: list[str]) -> None:
+    p = parse_cell(text)
+    value = p.value
+    flags = flags + p.flags
+    if value is not None and col.unit == "万元" and p.unit == "元":
+        value = (value / Decimal(10000)).normalize()
+        flags.append("converted_from_yuan")
+    elif value is not None and col.dtype == "decimal" and p.unit is None and row_key == "gov_procurement":
+        flags.append("unit_not_printed")
+    if value is not None:
+        if value < 0 and col.dtype != "signed_count":
+            flags.append("negative_count")
+        if value != value.to_integral_value() and col.dtype != "decimal":
+            flags.append("fractional_count")
+    out.cells.append(Cell(table, block, row_key, col.key, value, text, p.state, ref, flags=flags))
+
+
+# ------------------------------------------------------------------ 表二
+
+_BLOCK_OF_ROW = {
+    (v, r.key): b.key
+    for v in schema.VERSIONS
+    for b in schema.spec("active_disclosure", v).blocks
+    for r in b.rows
+}
+_V2021_SIGNS = ("制发", "废止", "现行有效", "收费金额")
+_V2019_SIGNS = ("新制作", "新公开", "对外公开总", "上一年项目", "增减", "采购", "其他对外管理服务", "本年新")
+
+
+def _latest_row(label: str, rows: tuple[schema.Row, ...]) -> schema.Row | None:
+    best: tuple[int, int, schema.Row] | None = None
+    for r in rows:
+        for k in r.keywords:
+            pos = label.rfind(k)
+            if pos >= 0:
+                cand = (pos + len(k), len(k), r)
+                if best is None or cand[:2] > best[:2]:
+                    best = cand
+    return best[2] if best else None
+
+
+def detect_t2_version(rows: list[Row], year: int | None) -> tuple[str, str]:
+    text = "".join(r.label for r in rows)
+    v21 = sum(text.count(k) for k in _V2021_SIGNS)
+    v19 = sum(text.count(k) for k in _V2019_SIGNS if k != "本年新") + (
+        1 if "本年新" in text and "新收" not in text else 0
+    )
+    if v21 != v19:
+        return ("v2021", "headers") if v21 > v19 else ("v2019", "headers")
+    for r in rows:  # v2019 第（五）项 rows carry three numbers, v2021 one
+        row = _latest_row(r.leaf or r.label, schema.spec("active_disclosure", "v2019").block("art20_5").rows)
+        if row is not None and r.values and not any(t.glued for t in r.values):
+            return ("v2019", "value_count") if len(r.values) >= 3 else ("v2021", "value_count")
+    if year is not None:
+        return ("v2021" if year >= 2021 else "v2019"), "year"
+    return "v2021", "default"
+
+
+def map_active(rows: list[Row], version: str, out: Mapped) -> None:
+    ts = schema.spec("active_disclosure", version)
+    all_rows = tuple(r for b in ts.blocks for r in b.rows)
+    order = [(b.key, r) for b in ts.blocks for r in b.rows]
+    done: set[str] = set()
+    last = -1
+    for row in rows:
+        if not row.values:
+            continue
+        match = _latest_row(row.leaf, all_rows) or _latest_row(row.label, all_rows)
+        values = row
+        if match is None or match.key in done:
+            # a row whose label was lost: the next row of the form, if the value count fits
+            if last + 1 >= len(order):
+                continue
+            block_key, match = order[last + 1]
+            n = len(ts.block(block_key).cols)
+            vals = [t for t in row.values if not is_blank(t.text)] if len(row.values) > n else row.values
+            if not any(t.glued for t in vals) and len(vals) != n:
+                continue
+            values = Row(row.labels, vals)
+            out.issues.append(Issue("label_by_position", f"active_disclosure/{match.key}: label missing or unreadable"))
+        block_key = _BLOCK_OF_ROW[(version, match.key)]
+        cols = [c for c in ts.block(block_key).cols if not c.derived]
+        _emit(out, "active_disclosure", version, block_key, match.key, cols, values)
+        done.add(match.key)
+        last = [k for _, r in order for k in [r.key]].index(match.key)
+
+
+# ------------------------------------------------------------------ 表三
+
+_OTHER_MISC = re.compile(r"(?:^|[0-9）)])其他$")
+
+
+def _t3_match(label: str, leaf: str, version_rows: tuple[schema.Row, ...]) -> schema.Row | None:
+    if _OTHER_MISC.search(leaf) or leaf == "其他":
+        return next((r for r in version_rows if r.key == "other_misc"), None)
+    candidates = tuple(r for r in version_rows if r.key != "other_misc")
+    return _latest_row(leaf, candidates) or _latest_row(label, candidates)
+
+
+def detect_t3_version(rows: list[Row], fallback: str) -> tuple[str, str]:
+    labels = "".join(r.label for r in rows)
+    if any(k in labels for k in ("逾期不补正", "收费通知", "缴纳费用")):
+        return "v2021", "rows"
+    for r in rows:
+        if r.values and r.leaf.endswith("其他处理"):
+            return "v2019", "rows"
+    return fallback, "fallback"
+
+
+def map_applications(rows: list[Row], version: str, out: Mapped) -> None:
+    ts = schema.spec("applications", version)
+    printed = tuple(r for r in ts.blocks[0].rows if not r.derived)
+    cols = [c for c in ts.blocks[0].cols if not c.derived]
+    done: set[str] = set()
+    last = -1
+    keys = [r.key for r in printed]
+    for row in rows:
+        if not row.values:
+            continue
+        if all(is_blank(t.text) for t in row.values) and len(row.values) < len(cols):
+            continue  # filler cells between header words
+        match = _t3_match(row.label, row.leaf, printed)
+        if match is None or match.key in done:
+            if last + 1 >= len(printed) or match is not None:
+                if match is not None:
+                    out.issues.append(Issue("duplicate_row", f"applications/{match.key}: printed twice; first kept"))
+                continue
+            match = printed[last + 1]
+            out.issues.append(Issue("label_by_position", f"applications/{match.key}: label not recognised ({row.leaf[:20]})"))
+        _emit(out, "applications", version, "", match.key, cols, row)
+        done.add(match.key)
+        last = keys.index(match.key)
+
+
+# ------------------------------------------------------------------ 表四
+
+def map_review(rows: list[Row], version: str, out: Mapped) -> None:
+    ts = schema.spec("review_litigation", version)
+    cols = list(ts.blocks[0].cols)
+    values = [t for r in rows for t in r.values]
+    if any(t.glued for t in values):
+        _emit(out, "review_litigation", version, "", "cases", cols, Row([], values))
+        return
+    # Filler cells of the header (a 行政复议 leaf spanning two rows) come before the numbers.
+    while len(values) > len(cols) and is_blank(values[0].text):
+        values = values[1:]
+    if len(values) < len(cols):
+        out.issues.append(Issue("missing_values", f"review_litigation: {len(values)} of 15 values printed"))
+        if not values:
+            return
+    _emit(out, "review_litigation", version, "", "cases", cols, Row([], values))
+
+
+# ------------------------------------------------------------------ entry point
+
+def map_document(doc: Document, year: int | None) -> Mapped:
+    out = Mapped()
+    tables = split_tables(rows_of(doc))
+    t2 = tables["active_disclosure"]
+    v2 = None
+    if any(r.values for r in t2):
+        v2, _how = detect_t2_version(t2, year)
+        out.versions["active_disclosure"] = v2
+        map_active(t2, v2, out)
+    fallback = v2 or ("v2021" if (year or 2021) >= 2021 else "v2019")
+    t3 = tables["applications"]
+    if any(r.values for r in t3):
+        v3, _how = detect_t3_version(t3, fallback)
+        out.versions["applications"] = v3
+        map_applications(t3, v3, out)
+    t4 = tables["review_litigation"]
+    if any(r.values for r in t4):
+        v4 = out.versions.get("applications", fallback)
+        out.versions["review_litigation"] = v4
+        map_review(t4, v4, out)
+    out.found = {c.table for c in out.cells}
+    for t in list(out.versions):
+        if t not in out.found:
+            del out.versions[t]
+    return out
+
+
+__all__ = ["Mapped", "Row", "Token", "map_document", "rows_of", "split_tables", "value_of"]

@@ -1,0 +1,50 @@
+"""Bytes → kind of document, by magic bytes first, then by a look at the text."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from io import BytesIO
+
+_HTML = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|table|meta|div|p)\b", re.I)
+
+
+def sniff(data: bytes, filename: str | None = None) -> str:
+    """One of: empty, pdf, docx, xlsx, zip, doc, ole, ofd, image, html, text, binary."""
+    if not data.strip():
+        return "empty"
+    head = data[:8]
+    if data[:1024].lstrip().startswith(b"%PDF") or head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            return "binary"
+        if any(n.startswith("word/") for n in names):
+            return "docx"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        if any(n.lower().startswith("doc_") or n.lower() == "ofd.xml" for n in names):
+            return "ofd"
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"  # DOC, WPS, XLS
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
+        return "image"
+    sample = data[:4096]
+    if _HTML.search(sample):
+        return "html"
+    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"
+    try:
+        sample.decode("utf-8")
+        return "text"
+    except UnicodeDecodeError as e:
+        if e.start > len(sample) - 4:
+            return "text"  # a multi-byte character cut by the sample boundary
+    try:
+        sample.decode("gb18030")
+        return "text"
+    except UnicodeDecodeError:
+        return "binary"

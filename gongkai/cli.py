@@ -1,0 +1,82 @@
+"""`gongkai` command line: a thin shell over the library functions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from gongkai.model import CheckStatus, ExtractResult
+
+
+def _extract_paths(paths: Sequence[str]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            out.extend(sorted(x for x in path.rglob("*") if x.is_file()))
+        else:
+            out.append(path)
+    return out
+
+
+def _summary(r: ExtractResult) -> str:
+    tables = ", ".join(f"{t}={v}" for t, v in r.format_version.items()) or "none"
+    printed = [c for c in r.cells if not c.derived]
+    failed = [c for c in r.checks if c.status is CheckStatus.FAIL]
+    uncertain = [c for c in r.checks if c.status is CheckStatus.UNCERTAIN]
+    lines = [
+        f"{r.source}",
+        f"  status: {r.status}   agency: {r.agency or '?'}   year: {r.year or '?'}   published: {r.published or '?'}",
+        f"  tables: {tables}   cells: {len(printed)} printed + {len(r.cells) - len(printed)} derived",
+        f"  checks: {len(r.checks)} ({len(failed)} failed, {len(uncertain)} uncertain)",
+    ]
+    lines += [f"    FAIL {c.rule} {c.table}: {c.message}" for c in failed]
+    lines += [f"    UNCERTAIN {c.rule} {c.table}: {c.message}" for c in uncertain]
+    lines += [f"  {e.severity}: {e.code}: {e.message.splitlines()[0]}" for e in r.errors]
+    return "\n".join(lines)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from extract.document import extract_document
+
+    unreadable = 0
+    for path in _extract_paths(args.files):
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            unreadable += 1
+            msg = {"source": str(path), "status": "unreadable", "errors": [{"code": "io_error", "message": str(e)}]}
+            print(json.dumps(msg, ensure_ascii=False) if args.json else f"{path}\n  status: unreadable ({e})")
+            continue
+        result = extract_document(data, str(path))
+        if args.json:
+            print(json.dumps(result.to_json(), ensure_ascii=False))
+        else:
+            print(_summary(result))
+        sys.stdout.flush()
+    return 1 if unreadable else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开工作年度报告 → validated datasets")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("extract", help="extract the statistical tables of report files")
+    p.add_argument("files", nargs="+", help="report files or folders (HTML, text, PDF, DOCX)")
+    p.add_argument("--json", action="store_true", help="one JSON object per line per document")
+    p.set_defaults(func=cmd_extract)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `gongkai extract --json … | head` ends quietly
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
