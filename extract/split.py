@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
-from itertools import combinations
+from itertools import combinations, pairwise
 
 MAX_SPLITS = 200_000
 
@@ -30,7 +30,7 @@ def _chunk_splits(chunk: str, parts: int) -> Iterator[list[str]]:
         return
     for cuts in combinations(range(1, n), parts - 1):
         bounds = (0, *cuts, n)
-        pieces = [digits[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+        pieces = [digits[a:b] for a, b in pairwise(bounds)]
         if any(len(p) > 1 and p[0] == "0" for p in pieces):
             continue
         pieces[0] = sign + pieces[0]
