@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint typecheck demo dataset bench clean
+.PHONY: install test lint typecheck demo bench clean
 
 install: $(STAMP)
 
@@ -25,10 +25,6 @@ test: install
 
 demo: install
 	$(BIN)/gongkai demo --data-dir data/demo
-
-dataset: install
-	$(BIN)/gongkai crawl --data-dir data
-	$(BIN)/gongkai build --data-dir data
 
 bench: install
 	$(BIN)/python -m benchmarks.run

@@ -142,6 +142,8 @@ def _set_status(result: ExtractResult, is_report: bool | None, doc: Document, ce
         result.status = ExtractStatus.NO_TABLES
         result.errors.append(Issue("no_tables", "no statistical table (表二/表三/表四) found", "error"))
         return
+    if all(c.value is None for c in cells.values()):
+        result.errors.append(Issue("all_blank", "every table cell is blank: an unfilled template?"))
     missing = [t for t in ("active_disclosure", "applications", "review_litigation") if t not in result.format_version]
     for t in missing:
         result.errors.append(Issue("table_missing", f"{t} not found in the document"))

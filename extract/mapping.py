@@ -160,6 +160,9 @@ def _chunks(tokens: list[Token]) -> list[str]:
     return out
 
 
+_GRID_REF = re.compile(r"^t\d+r")
+
+
 def _emit(
     out: Mapped, table: str, version: str, block: str, row_key: str, cols: list[schema.Column],
     row: Row,
@@ -186,6 +189,11 @@ def _emit(
             _append(out, table, block, row_key, col, text, f"{ref}#{i}", ["split_from_run"])
         return
     values = row.values
+    # Empty cells beside a label (a label merged over two columns that a PDF or Word export
+    # drew as two cells) come before the numbers in a grid; span fillers in text come after.
+    if len(values) > n and _GRID_REF.match(values[0].ref):
+        while len(values) > n and is_blank(values[0].text):
+            values = values[1:]
     if len(values) > n and all(is_blank(t.text) for t in values[n:]):
         values = values[:n]
     elif len(values) > n:
@@ -201,7 +209,7 @@ def _append(out: Mapped, table: str, block: str, row_key: str, col: schema.Colum
             flags: list[str]) -> None:
     p = parse_cell(text)
     value = p.value
-    flags = flags + p.flags
+    flags = [*flags, *p.flags]
     if value is not None and col.unit == "万元" and p.unit == "元":
         value = (value / Decimal(10000)).normalize()
         flags.append("converted_from_yuan")

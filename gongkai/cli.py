@@ -61,6 +61,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if unreadable else 0
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from gongkai.demo import run_demo
+
+    s = run_demo(Path(args.data_dir))
+    print(f"demo: {s.documents} documents extracted into {s.output}")
+    for status, n in sorted(s.statuses.items()):
+        print(f"  {status:24} {n}")
+    print(f"  printed cells: {s.cells}   failed checks: {s.failed_checks}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开工作年度报告 → validated datasets")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -68,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", help="report files or folders (HTML, text, PDF, DOCX)")
     p.add_argument("--json", action="store_true", help="one JSON object per line per document")
     p.set_defaults(func=cmd_extract)
+    d = sub.add_parser("demo", help="offline demo: generate sample reports, extract them")
+    d.add_argument("--data-dir", default="data/demo", help="where the demo writes (default: data/demo)")
+    d.set_defaults(func=cmd_demo)
     return parser
 
 

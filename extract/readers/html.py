@@ -13,8 +13,6 @@ MAX_CELLS = 20000
 # Only tables that mention one of these are report tables; layout tables are skipped early.
 _TABLE_MARKERS = ("第二十条", "二十条", "本年新收", "新收政府", "行政复议", "信息内容", "申请人", "申請人",
                   "行政復議", "結果維持", "结果维持", "處理決定", "处理决定", "统计", "統計", "指标")
-_CONTENT_SELECTORS = ("#zoom", ".TRS_Editor", ".trs_editor_view", ".trs_editor", "#ivs_content", "#webeditorview",
-                      ".Custom_UnionStyle", ".xxgk_content", ".article-content", "article")
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 
 
@@ -57,10 +55,11 @@ def table_grid(table: LexborNode, index: int) -> Table:
         r += 1
         if cells_seen > MAX_CELLS:
             break
-    n_rows = max((k[0] for k in occupied), default=-1) + 1
-    for i in range(n_rows):
-        row = sorted((cell for (ri, _), cell in occupied.items() if ri == i), key=lambda x: x.col)
-        rows.append(row)
+    by_row: dict[int, list[SourceCell]] = {}
+    for (ri, _), cell in occupied.items():
+        by_row.setdefault(ri, []).append(cell)
+    for i in range(max(by_row, default=-1) + 1):
+        rows.append(sorted(by_row.get(i, []), key=lambda x: x.col))
     return Table(rows=rows, index=index, kind="grid")
 
 
@@ -81,13 +80,7 @@ def read_html(text: str) -> Document:
             doc.meta[name] = content.strip()
     title_node = tree.css_first("title")
     doc.title = doc.meta.get("ArticleTitle") or (title_node.text(strip=True) if title_node else None)
-    root: LexborNode | None = None
-    for sel in _CONTENT_SELECTORS:
-        root = tree.css_first(sel)
-        if root is not None and "第二十条" in (root.text() or ""):
-            break
-        root = None
-    body = root or tree.body or tree.root
+    body = tree.body or tree.root
     if body is None:
         return doc
     index = 0

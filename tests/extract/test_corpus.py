@@ -89,3 +89,13 @@ def test_format_version_per_table(name: str) -> None:
     assert result.format_version.get("active_disclosure") == want
     if "hongzequ" in name:  # its 表三 keeps the single （六）其他处理 row of the 2019 form
         assert result.format_version.get("applications") == "v2019"
+
+
+def test_blank_docx_template_is_v2021_with_every_cell_blank() -> None:
+    result = _extract("docx_template_2021_blank_gongkai_nianbao_moban.docx")
+    printed = [c for c in result.cells if not c.derived]
+    assert result.format_version == {t: "v2021" for t in ("active_disclosure", "applications", "review_litigation")}
+    assert len(printed) == 200
+    assert all(c.value is None and c.state is CellState.BLANK for c in printed)
+    assert any(e.code == "all_blank" for e in result.errors)
+    assert all(c.status.value == "uncertain" for c in result.checks)

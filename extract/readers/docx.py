@@ -1,0 +1,63 @@
+"""DOCX → Document with python-docx: tables with merged cells as span-expanded grids.
+
+python-docx repeats a merged cell once per grid position it covers; repeats of the same
+underlying <w:tc> element become span copies. The zip is checked before parsing (size and
+compression ratio caps: a zip bomb is refused), and DOCTYPE declarations are refused, so no
+external entity is ever resolved.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from ..errors import UnreadableError
+from ..grid import Document, SourceCell, Table
+
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_RATIO = 200
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise UnreadableError(f"DOCX is not a readable zip: {e}") from e
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
+        raise UnreadableError(f"DOCX refused as a zip bomb: {total} bytes uncompressed from {packed}")
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")):
+            with zf.open(info) as f:
+                head = f.read(2048)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise UnreadableError(f"DOCX part {info.filename} declares a DOCTYPE/ENTITY: refused")
+
+
+def read_docx(data: bytes) -> Document:
+    import docx
+
+    _check_zip(data)
+    try:
+        d = docx.Document(io.BytesIO(data))
+    except Exception as e:  # python-docx raises KeyError, ValueError, lxml errors on damaged files
+        raise UnreadableError(f"DOCX cannot be parsed: {type(e).__name__}: {e}") from e
+    doc = Document(source_format="docx")
+    for index, table in enumerate(d.tables):
+        rows: list[list[SourceCell]] = []
+        seen: set[object] = set()
+        for r, row in enumerate(table.rows):
+            out: list[SourceCell] = []
+            for c, cell in enumerate(row.cells):
+                text = cell.text.replace("\u3000", " ").strip()
+                key = cell._tc  # lxml elements hash by identity
+                out.append(SourceCell(text, r, c, span_copy=key in seen))
+                seen.add(key)
+            rows.append(out)
+        doc.tables.append(Table(rows=rows, index=index, kind="grid"))
+    doc.text = "\n".join(p.text for p in d.paragraphs)
+    first = next((p.text.strip() for p in d.paragraphs if "报告" in p.text), None)
+    doc.title = first[:80] if first else None
+    return doc
