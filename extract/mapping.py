@@ -9,6 +9,7 @@ a label the source cut short is resolved by its position after the previous row.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -128,7 +129,7 @@ def split_tables(rows: list[Row]) -> dict[str, list[Row]]:
 
 # ------------------------------------------------------------------ shared value handling
 
-def _check_row_identity(table: str, version: str, cols: list[schema.Column]):  # type: ignore[no-untyped-def]
+def _check_row_identity(table: str, version: str, cols: list[schema.Column]) -> Callable[[list[Decimal]], bool]:
     keys = [c.key for c in cols]
 
     def valid(vals: list[Decimal]) -> bool:

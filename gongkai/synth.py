@@ -44,10 +44,10 @@ def make_report(rng: random.Random, agency: str = "某县人民政府", year: in
                 else:
                     v = Decimal(rng.choice([0, rng.randint(0, 50), rng.randint(0, 5000)]))
                 rep.values[("active_disclosure", b.key, r.key, c.key)] = v
-    cols = [c.key for c in schema.APPLICANT_COLS[:-1]]
+    cols = [col.key for col in schema.APPLICANT_COLS[:-1]]
     outcome = schema.outcome_rows(version)
     per_col: dict[str, dict[str, int]] = {}
-    for c in cols:
+    for ck in cols:
         rows = dict(zip(outcome, _counts(rng, len(outcome), 30), strict=True))
         results = sum(rows.values())
         carried_over = rng.randint(0, 5)
@@ -56,20 +56,20 @@ def make_report(rng: random.Random, agency: str = "某县人民政府", year: in
         if new < 0:
             carried_forward -= new
             new = 0
-        per_col[c] = {**rows, "results_total": results, "carried_over": carried_over,
+        per_col[ck] = {**rows, "results_total": results, "carried_over": carried_over,
                       "carried_forward": carried_forward, "new_received": new}
-    printed = [r.key for r in schema.spec("applications", version).blocks[0].rows if not r.derived]
-    for r in printed:
+    printed = [row.key for row in schema.spec("applications", version).blocks[0].rows if not row.derived]
+    for rk in printed:
         total = 0
-        for c in cols:
-            v = per_col[c][r]
-            total += v
-            rep.values[("applications", "", r, c)] = Decimal(v)
-        rep.values[("applications", "", r, "total")] = Decimal(total)
+        for ck in cols:
+            n = per_col[ck][rk]
+            total += n
+            rep.values[("applications", "", rk, ck)] = Decimal(n)
+        rep.values[("applications", "", rk, "total")] = Decimal(total)
     for g in schema.REVIEW_GROUPS:
         parts = [rng.choice([0, rng.randint(0, 12)]) for _ in range(4)]
-        for leaf, v in zip(("upheld", "corrected", "other", "pending"), parts, strict=True):
-            rep.values[("review_litigation", "", "cases", f"{g}_{leaf}")] = Decimal(v)
+        for leaf, n in zip(("upheld", "corrected", "other", "pending"), parts, strict=True):
+            rep.values[("review_litigation", "", "cases", f"{g}_{leaf}")] = Decimal(n)
         rep.values[("review_litigation", "", "cases", f"{g}_total")] = Decimal(sum(parts))
     return rep
 
@@ -109,20 +109,20 @@ def table_rows(rep: SynthReport) -> list[list[tuple[str, int, int]]]:
     sub_groups = {"withheld_state_secret": ("（三）不予公开", 8), "unavailable_not_held": ("（四）无法提供", 3),
                   "not_processed_petition": ("（五）不予处理", 5), "other_no_correction": ("（六）其他处理", 3)}
     for r in printed:
-        cells: list[tuple[str, int, int]] = []
+        row3: list[tuple[str, int, int]] = []
         if r.key in group_span:
-            cells.append((group_span[r.key][0], group_span[r.key][1], 1))
+            row3.append((group_span[r.key][0], group_span[r.key][1], 1))
         if r.key in sub_groups:
-            cells.append((sub_groups[r.key][0], sub_groups[r.key][1], 1))
+            row3.append((sub_groups[r.key][0], sub_groups[r.key][1], 1))
         if r.key in ("new_received", "carried_over", "carried_forward"):
-            cells.append((r.zh, 1, 3))
+            row3.append((r.zh, 1, 3))
         elif r.group is None:
-            cells.append((r.zh, 1, 2))
+            row3.append((r.zh, 1, 2))
         else:
-            cells.append((r.zh, 1, 1))
+            row3.append((r.zh, 1, 1))
         for c in schema.APPLICANT_COLS:
-            cells.append((fmt(rep.values[("applications", "", r.key, c.key)]), 1, 1))
-        rows.append(cells)
+            row3.append((fmt(rep.values[("applications", "", r.key, c.key)]), 1, 1))
+        rows.append(row3)
     rows.append([("行政复议", 1, 5), ("行政诉讼", 1, 10)])
     leaves = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
     rows.append([(x, 2, 1) for x in leaves] + [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)])
