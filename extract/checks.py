@@ -8,11 +8,13 @@ zeros blank. Derived subtotals are computed here and returned as separate, `deri
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from gongkai import schema
 from gongkai.model import Cell, CellState, Check, CheckStatus
 
 _KEY = tuple[str, str, str, str]
+_ZERO = Decimal(0)
 
 
 def _fmt(v: Decimal) -> str:
@@ -35,28 +37,34 @@ def check_identities(cells: dict[_KEY, Cell], versions: dict[str, str]) -> list[
     return out
 
 
+@lru_cache(maxsize=None)
+def _names(ident: schema.Identity) -> tuple[str, ...]:
+    return tuple(_name(k) for k in ident.cells)
+
+
 def _evaluate(ident: schema.Identity, cells: dict[_KEY, Cell]) -> Check:
-    names = [_name(k) for k in ident.cells]
-    got = [cells.get((ident.table, *k)) for k in ident.cells]
-    if any(c is None for c in got):
+    names = list(_names(ident))
+    t = ident.table
+    got = [cells.get((t, *k)) for k in ident.cells]
+    if None in got:
         missing = [n for n, c in zip(names, got, strict=True) if c is None]
-        return Check(ident.rule, ident.table, CheckStatus.NOT_ASSESSABLE, None, None, names,
+        return Check(ident.rule, t, CheckStatus.NOT_ASSESSABLE, None, None, names,
                      f"{ident.description}; not printed: {', '.join(missing)}")
-    lhs_cells = [cells[(ident.table, *k)] for k in ident.lhs]
-    rhs_cells = [cells[(ident.table, *k)] for k in ident.rhs]
-    lhs = sum((c.value or Decimal(0) for c in lhs_cells), Decimal(0))
-    rhs = sum((c.value or Decimal(0) for c in rhs_cells), Decimal(0))
+    n_lhs = len(ident.lhs)
+    lhs_cells, rhs_cells = got[:n_lhs], got[n_lhs:]
+    lhs = sum((c.value or _ZERO for c in lhs_cells if c is not None), _ZERO)
+    rhs = sum((c.value or _ZERO for c in rhs_cells if c is not None), _ZERO)
     unknown = [n for n, c in zip(names, got, strict=True) if c is not None and c.value is None]
-    eq = f"{' + '.join(_show(c) for c in lhs_cells)} = {' + '.join(_show(c) for c in rhs_cells)}"
+    if not unknown and lhs == rhs:  # the common case: keep it cheap
+        return Check(ident.rule, t, CheckStatus.PASS, _fmt(rhs), _fmt(lhs), names, ident.description)
+    eq_l = " + ".join(_show(c) for c in lhs_cells if c is not None)
+    eq_r = " + ".join(_show(c) for c in rhs_cells if c is not None)
     if unknown:
         zero = "pass" if lhs == rhs else "fail"
-        return Check(ident.rule, ident.table, CheckStatus.UNCERTAIN, _fmt(rhs), _fmt(lhs), names,
-                     f"{ident.description}: {eq}; blank/NA: {', '.join(unknown)}; with blanks as 0 it would {zero}",
-                     blank_as_zero=zero)
-    status = CheckStatus.PASS if lhs == rhs else CheckStatus.FAIL
-    sign = "=" if lhs == rhs else "≠"
-    return Check(ident.rule, ident.table, status, _fmt(rhs), _fmt(lhs), names,
-                 f"{ident.description}: {eq.replace(' = ', f' {sign} ')}")
+        return Check(ident.rule, t, CheckStatus.UNCERTAIN, _fmt(rhs), _fmt(lhs), names,
+                     f"{ident.description}: {eq_l} = {eq_r}; blank/NA: {', '.join(unknown)}; "
+                     f"with blanks as 0 it would {zero}", blank_as_zero=zero)
+    return Check(ident.rule, t, CheckStatus.FAIL, _fmt(rhs), _fmt(lhs), names, f"{ident.description}: {eq_l} ≠ {eq_r}")
 
 
 def _show(c: Cell) -> str:

@@ -13,61 +13,47 @@ MAX_CELLS = 20000
 # Only tables that mention one of these are report tables; layout tables are skipped early.
 _TABLE_MARKERS = ("第二十条", "二十条", "本年新收", "新收政府", "行政复议", "信息内容", "申请人", "申請人",
                   "行政復議", "結果維持", "结果维持", "處理決定", "处理决定", "统计", "統計", "指标")
-_WS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+_INT = re.compile(r"\s*(\d+)")
 
 
-def _span(node: LexborNode, name: str) -> int:
-    v = node.attributes.get(name)
-    if not v:
+def _span(value: str | None) -> int:
+    if not value:
         return 1
-    m = re.match(r"\s*(\d+)", v)
+    m = _INT.match(value)
     return max(1, min(int(m.group(1)), MAX_SPAN)) if m else 1
 
 
-def _cell_text(node: LexborNode) -> str:
-    # Line breaks inside a cell split words (本年新<br>制作数量); readers keep them as spaces.
-    return _WS.sub(" ", node.text(deep=True, separator="", strip=False)).strip()
-
-
 def table_grid(table: LexborNode, index: int) -> Table:
-    """Expand rowspan/colspan into copies marked span_copy, so positions match the printed grid."""
+    """Expand rowspan/colspan into copies marked span_copy, so positions match the printed grid.
+
+    Only innermost tables come here, so every <tr> below belongs to this table."""
     occupied: dict[tuple[int, int], SourceCell] = {}
-    rows: list[list[SourceCell]] = []
-    r = 0
+    by_row: dict[int, list[SourceCell]] = {}
     cells_seen = 0
-    for tr in table.css("tr"):
-        owner = _owner_table(tr)
-        if owner is not None and owner.mem_id != table.mem_id:
-            continue  # a row of a nested table
+    for r, tr in enumerate(table.css("tr")):
         c = 0
         for td in tr.iter():
             if td.tag not in ("td", "th"):
                 continue
             while (r, c) in occupied:
                 c += 1
-            text = _cell_text(td)
-            rs, cs = _span(td, "rowspan"), _span(td, "colspan")
+            # Line breaks inside a cell split words (本年新<br>制作数量): whitespace runs become one space.
+            text = " ".join(td.text(deep=True, separator="", strip=False).split())
+            attrs = td.attributes
+            rs = _span(attrs.get("rowspan")) if "rowspan" in attrs else 1
+            cs = _span(attrs.get("colspan")) if "colspan" in attrs else 1
             for dr in range(rs):
+                row = by_row.setdefault(r + dr, [])
                 for dc in range(cs):
-                    occupied[(r + dr, c + dc)] = SourceCell(text, r + dr, c + dc, span_copy=bool(dr or dc))
+                    cell = SourceCell(text, r + dr, c + dc, span_copy=bool(dr or dc))
+                    occupied[(r + dr, c + dc)] = cell
+                    row.append(cell)
             c += cs
             cells_seen += rs * cs
-        r += 1
         if cells_seen > MAX_CELLS:
             break
-    by_row: dict[int, list[SourceCell]] = {}
-    for (ri, _), cell in occupied.items():
-        by_row.setdefault(ri, []).append(cell)
-    for i in range(max(by_row, default=-1) + 1):
-        rows.append(sorted(by_row.get(i, []), key=lambda x: x.col))
+    rows = [sorted(by_row.get(i, []), key=lambda x: x.col) for i in range(max(by_row, default=-1) + 1)]
     return Table(rows=rows, index=index, kind="grid")
-
-
-def _owner_table(node: LexborNode) -> LexborNode | None:
-    p = node.parent
-    while p is not None and p.tag != "table":
-        p = p.parent
-    return p
 
 
 def read_html(text: str) -> Document:
