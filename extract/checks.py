@@ -8,7 +8,7 @@ zeros blank. Derived subtotals are computed here and returned as separate, `deri
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 from gongkai import schema
 from gongkai.model import Cell, CellState, Check, CheckStatus
@@ -37,7 +37,7 @@ def check_identities(cells: dict[_KEY, Cell], versions: dict[str, str]) -> list[
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _names(ident: schema.Identity) -> tuple[str, ...]:
     return tuple(_name(k) for k in ident.cells)
 

@@ -50,6 +50,8 @@ class Mapped:
     versions: dict[str, str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     found: set[str] = field(default_factory=set)
+    # Rows of run-together digits whose cut is still open: (table, row_key) → (cols, cuts).
+    open_cuts: dict[tuple[str, str], tuple[list[schema.Column], list[list[str]]]] = field(default_factory=dict)
 
 
 # ------------------------------------------------------------------ tokens and rows
@@ -180,6 +182,8 @@ def _emit(
         if not satisfiable and n > 1:
             out.issues.append(Issue("split_breaks_identity",
                                     f"{table}/{row_key}: no cut of {' '.join(chunks)!r} satisfies the row identity"))
+        if satisfiable and None in agreed:
+            out.open_cuts[(table, row_key)] = (cols, kept)
         for i, col in enumerate(cols):
             text = agreed[i]
             if text is None:
@@ -360,6 +364,71 @@ def map_review(rows: list[Row], version: str, out: Mapped) -> None:
     _emit(out, "review_litigation", version, "", "cases", cols, Row([], values))
 
 
+# ------------------------------------------------------------------ table-level cuts
+
+MAX_COMBOS = 100_000
+
+
+def resolve_by_table(out: Mapped, version: str) -> None:
+    """Close open cuts of 表三 rows with the column identities (T3-A, T3-B).
+
+    Only a combination of row cuts under which every identity touching those rows holds is
+    accepted, and a cell is filled only where all such combinations agree. A table that breaks
+    its identities anyway resolves nothing: the cells stay blank and flagged."""
+    rows = [(rk, cols, cuts) for (t, rk), (cols, cuts) in out.open_cuts.items() if t == "applications"]
+    if not rows:
+        return
+    total = 1
+    for _, _, cuts in rows:
+        total *= len(cuts)
+    if total > MAX_COMBOS:
+        return
+    known = {(c.row_key, c.col_key): c.value for c in out.cells if c.table == "applications" and c.value is not None}
+    open_rows = {rk for rk, _, _ in rows}
+    idents = [i for i in schema.identities("applications", version)
+              if i.rule in ("T3-A", "T3-B") and any(r in open_rows for _, r, _ in i.cells)]
+    survivors: list[tuple[list[str], ...]] = []
+    for combo in _combos([r[2] for r in rows]):
+        vals = dict(known)
+        for (rk, cols, _), cut in zip(rows, combo, strict=True):
+            for col, text in zip(cols, cut, strict=True):
+                vals[(rk, col.key)] = value_of(text)
+        ok = True
+        for ident in idents:
+            cells = [(r, c) for _, r, c in ident.cells]
+            if any(k not in vals for k in cells):
+                continue
+            lhs = sum((vals[(r, c)] for _, r, c in ident.lhs), Decimal(0))
+            rhs = sum((vals[(r, c)] for _, r, c in ident.rhs), Decimal(0))
+            if lhs != rhs:
+                ok = False
+                break
+        if ok:
+            survivors.append(combo)
+    if not survivors:
+        return
+    by_key = {(c.row_key, c.col_key): i for i, c in enumerate(out.cells) if c.table == "applications"}
+    for idx, (rk, cols, _) in enumerate(rows):
+        for j, col in enumerate(cols):
+            texts = {s[idx][j] for s in survivors}
+            pos = by_key.get((rk, col.key))
+            if len(texts) != 1 or pos is None or "ambiguous_split" not in out.cells[pos].flags:
+                continue
+            text = texts.pop()
+            old = out.cells[pos]
+            del out.cells[pos]
+            tmp = Mapped()
+            _append(tmp, "applications", "", rk, col, text, f"{old.ref}#{j}", ["split_from_run", "split_by_table_identity"])
+            out.cells.insert(pos, tmp.cells[0])
+
+
+def _combos(options: list[list[list[str]]]) -> list[tuple[list[str], ...]]:
+    out: list[tuple[list[str], ...]] = [()]
+    for opts in options:
+        out = [(*prefix, o) for prefix in out for o in opts]
+    return out
+
+
 # ------------------------------------------------------------------ entry point
 
 def map_document(doc: Document, year: int | None) -> Mapped:
@@ -382,6 +451,8 @@ def map_document(doc: Document, year: int | None) -> Mapped:
         v4 = out.versions.get("applications", fallback)
         out.versions["review_litigation"] = v4
         map_review(t4, v4, out)
+    if out.open_cuts and "applications" in out.versions:
+        resolve_by_table(out, out.versions["applications"])
     out.found = {c.table for c in out.cells}
     for t in list(out.versions):
         if t not in out.found:

@@ -99,3 +99,21 @@ def test_blank_docx_template_is_v2021_with_every_cell_blank() -> None:
     assert all(c.value is None and c.state is CellState.BLANK for c in printed)
     assert any(e.code == "all_blank" for e in result.errors)
     assert all(c.status.value == "uncertain" for c in result.checks)
+
+
+@pytest.mark.parametrize("year", [2021, 2023, 2025])
+def test_cuts_closed_by_column_identities_match_the_html_twin(year: int) -> None:
+    """Cells the row identity cannot split, but the table's column identities can, are filled,
+    flagged `split_by_table_identity`, and equal the values of the same report's HTML page."""
+    flat = _extract(f"textflat_{year}_fujian_pingtan_gov.txt")
+    twin = TRUTH[f"html_{year}_fujian_pingtan_gov.html"]
+    closed = [c for c in flat.cells if "split_by_table_identity" in c.flags]
+    assert closed
+    for c in closed:
+        assert c.value == twin[c.key][0], c.key
+
+
+def test_inconsistent_table_closes_no_cut() -> None:
+    """textflat 2020 prints a 表三 whose outcome rows do not add up: no identity-based cut is trusted."""
+    flat = _extract("textflat_2020_fujian_pingtan_gov.txt")
+    assert not [c for c in flat.cells if "split_by_table_identity" in c.flags]
