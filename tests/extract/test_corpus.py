@@ -114,6 +114,12 @@ def test_cuts_closed_by_column_identities_match_the_html_twin(year: int) -> None
 
 
 def test_inconsistent_table_closes_no_cut() -> None:
-    """textflat 2020 prints a 表三 whose outcome rows do not add up: no identity-based cut is trusted."""
-    flat = _extract("textflat_2020_fujian_pingtan_gov.txt")
-    assert not [c for c in flat.cells if "split_by_table_identity" in c.flags]
+    """Break the printed （七）总计 of a run-together 表三: the open cuts must stay open (no guessing)."""
+    text = (DOCS / "textflat_2021_fujian_pingtan_gov.txt").read_text(encoding="utf-8")
+    assert "（七）总计630020469" in text
+    broken = text.replace("（七）总计630020469", "（七）总计640020470")
+    result = extract_document(broken.encode(), "broken.txt")
+    granted = {c.col_key: c for c in result.cells if c.row_key == "granted" and not c.derived}
+    assert "ambiguous_split" in granted["natural_person"].flags
+    assert granted["natural_person"].value is None
+    assert not [c for c in result.cells if "split_by_table_identity" in c.flags and c.row_key == "granted"]
