@@ -26,7 +26,6 @@ from .sniff import sniff
 
 PARSER_VERSION = "0.1.0"
 _TRAD_HINT = re.compile(r"[區國報開務與於會為來時說這個們過對發經條處幣據規範]")
-_SECTION = re.compile(r"(?m)^\s*([一二三四五六七八九十]+、[^\n]{2,40})$")
 
 
 def _read_pdf(data: bytes) -> Document:
@@ -72,10 +71,33 @@ def read_document(data: bytes, content_type: str | None = None, filename: str | 
     return read_html(text) if kind == "html" else read_text(text)
 
 
+_NUMERALS = "一二三四五六七八九十"
+_HEADING_END = re.compile(r"[。；;：:，,\n]|\d|$")
+
+
 def _sections(text: str) -> dict[str, str]:
-    marks = list(_SECTION.finditer(text))
-    return {m.group(1).strip(): text[m.end(): n.start() if n else len(text)].strip()[:20000]
-            for m, n in zip(marks, [*marks[1:], None], strict=False)}
+    """Narrative sections by their numbered headings (一、 二、 …), taken in order, so inline
+    headings of run-together text are found as well as headings on their own line."""
+    marks: list[tuple[int, int, str]] = []
+    pos = 0
+    for numeral in _NUMERALS:
+        m = re.compile(rf"(?:^|(?<=[\s。；;！!？?>]))\s*{numeral}\s*[、.．]", re.M).search(text, pos)
+        if not m:
+            break
+        end = _HEADING_END.search(text, m.end())
+        stop = min(end.start() if end else len(text), m.end() + 40)
+        heading = "".join(text[m.start(): stop].split())
+        first_space = text[m.end(): stop].strip().find(" ")
+        if first_space >= 3:  # "一、概述 推进…": run-together text, the heading ends at the space
+            stop = text.index(" ", m.end() + (len(text[m.end(): stop]) - len(text[m.end(): stop].lstrip())))
+            heading = "".join(text[m.start(): stop].split())
+        marks.append((m.start(), stop, heading))
+        pos = stop
+    out: dict[str, str] = {}
+    for i, (_start, stop, heading) in enumerate(marks):
+        nxt = marks[i + 1][0] if i + 1 < len(marks) else len(text)
+        out[heading] = text[stop:nxt].strip()[:20000]
+    return out
 
 
 def extract_document(
@@ -121,6 +143,8 @@ def _extract(data: bytes, content_type: str | None, result: ExtractResult) -> No
     versions = set(mapped.versions.values())
     result.report_version = versions.pop() if len(versions) == 1 else ("mixed" if versions else None)
     _set_status(result, meta.is_report, doc, cells)
+    if not result.sections:
+        result.sections = _sections(doc.text)
 
 
 def _set_status(result: ExtractResult, is_report: bool | None, doc: Document, cells: dict[tuple[str, str, str, str], Cell]) -> None:

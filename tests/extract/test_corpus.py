@@ -123,3 +123,15 @@ def test_inconsistent_table_closes_no_cut() -> None:
     assert "ambiguous_split" in granted["natural_person"].flags
     assert granted["natural_person"].value is None
     assert not [c for c in result.cells if "split_by_table_identity" in c.flags and c.row_key == "granted"]
+
+
+@pytest.mark.parametrize("name", ["html_2015_fujian_pingtan_gov.html", "textflat_2016_fujian_pingtan_gov.txt"])
+def test_pre2019_keeps_metadata_and_sections(name: str) -> None:
+    result = _extract(name)
+    assert result.status is ExtractStatus.PRE2019
+    assert result.report_version == "pre2019"
+    assert result.year == int(name.split("_")[1])
+    headings = list(result.sections)
+    assert headings[0].startswith("一、概述")
+    assert any(h.startswith("二、主动公开政府信息情况") for h in headings)
+    assert len(headings) >= 6
