@@ -22,6 +22,10 @@ _DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*�
 _PERIOD = re.compile(r"统计期限?(?:为|是)?自?\s*((?:19|20)\d{2})\s*年")
 _SIGN_AGENCY = re.compile(r"([\u4e00-\u9fff（）()]{3,40}?(?:人民政府|管委会|委员会|办公室|办公厅|政府|局|委|办|厅|署|院|中心|街道办事处|街道|镇|乡|所|会))\s*$")
 _TITLE_AGENCY = re.compile(r"^(?:关于)?(.*?)(?:(?:19|20)\d{2}\s*年度?)")
+_YEAR_FIRST = re.compile(r"^(?:19|20)\d{2}\s*年度?\s*(.*?)(?:政府信息公开|(?<!政府)信息公开)")
+_CHROME = re.compile(r"[>|＞]|当前(?:位置|页面)|首页")
+_TITLE_AGENCY_NO_YEAR = re.compile(r"^(.*?)(?:政府信息公开|信息公开)")
+_SOURCE_LINE = re.compile(r"(?:来源|發布機構|发布机构)\s*[:：]\s*([\u4e00-\u9fff]{3,30})")
 
 
 @dataclass
@@ -41,14 +45,27 @@ def _iso(y: str, m: str, d: str) -> str | None:
         return None
 
 
+def _title_agency(title: str) -> str | None:
+    m = _YEAR_FIRST.match(title) or _TITLE_AGENCY.match(title) or _TITLE_AGENCY_NO_YEAR.match(title)
+    name = m.group(1).strip() if m else ""
+    return name if len(name) >= 2 and not name[0].isdigit() else None
+
+
 def read_meta(text: str, title: str | None, html_meta: dict[str, str]) -> Meta:
     meta = Meta()
     if title is None:
         m = _TITLE_LINE.search(text[:2000])
         title = m.group(1).strip() if m else None
-    if title is None:
-        first = next((ln.strip() for ln in text.splitlines()[:15] if _REPORT_TITLE.search(ln) and len(ln) < 80), None)
-        title = first
+    lines = [ln.strip() for ln in text.splitlines()[:40] if ln.strip()]
+    at = next((i for i, ln in enumerate(lines)
+               if _REPORT_TITLE.search(ln) and len(ln) < 80 and not _CHROME.search(ln)), None)
+    if title is None and at is not None:
+        title = lines[at]
+    if title and at is not None and at > 0 and not _title_agency(title):
+        # A title broken over two lines: 乌海市工业和信息化局 / 政府信息公开工作年度报告
+        prev = lines[at - 1]
+        if len(prev) <= 30 and _SIGN_AGENCY.search(prev):
+            title = prev + title
     meta.title = title
     if title:
         if _NOT_REPORT.search(title):
@@ -58,9 +75,7 @@ def read_meta(text: str, title: str | None, html_meta: dict[str, str]) -> Meta:
         ym = _YEAR_IN_TITLE.search(title)
         if ym:
             meta.year = int(ym.group(1))
-        am = _TITLE_AGENCY.match(title)
-        if am and len(am.group(1).strip()) >= 2:
-            meta.agency = am.group(1).strip()
+        meta.agency = _title_agency(title)
     if meta.year is None:
         pm = _PERIOD.search(text)
         if pm:
@@ -92,8 +107,11 @@ def read_meta(text: str, title: str | None, html_meta: dict[str, str]) -> Meta:
         meta.published = sign_date
     if meta.agency is None:
         src = html_meta.get("ContentSource")
+        sm2 = _SOURCE_LINE.search(text[:3000])
         if src:
             meta.agency = src.strip()
+        elif sm2 and _SIGN_AGENCY.search(sm2.group(1)):
+            meta.agency = sm2.group(1)
     if meta.year is not None:
         for label, d in (("signature date", sign_date), ("publication date", meta.published)):
             if d and d < f"{meta.year}-12-31":

@@ -135,3 +135,14 @@ def test_pre2019_keeps_metadata_and_sections(name: str) -> None:
     assert headings[0].startswith("一、概述")
     assert any(h.startswith("二、主动公开政府信息情况") for h in headings)
     assert len(headings) >= 6
+
+
+@pytest.mark.parametrize(("name", "agency"), [
+    ("seed_yizhou_zhujianju_2024.txt", "伊州区住房和城乡建设局"),  # the signature
+    ("pdf_2024_jiangsu_huaian_city_gov.pdf", "淮安市人民政府"),  # a title broken over two lines
+    ("pdf_2024_jiangsu_huaian_hongzequ_gov.pdf", "淮安市洪泽区人民政府"),
+    ("textpipe_partial_2020_neimenggu_wuhai_gongxinju_dept.txt", "乌海市工业和信息化局"),
+    ("textpipe_partial_2020_jilin_fusong_songjianghezhen.txt", "抚松县松江河镇人民政府"),
+])
+def test_agency_from_title_or_signature(name: str, agency: str) -> None:
+    assert _extract(name).agency == agency
