@@ -72,6 +72,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from gongkai import schema
+
+    for (table, version), ts in schema.SPECS.items():
+        if args.table and table != args.table:
+            continue
+        zh_no, zh_name = schema.TABLE_LABELS[table]
+        print(f"{table} ({zh_no} {zh_name}) {version}")
+        for b in ts.blocks:
+            if b.key:
+                print(f"  block {b.key}  {b.zh}")
+            for r in b.rows:
+                mark = " (derived)" if r.derived else ""
+                print(f"    row {r.key:32} {r.zh}{mark}")
+            for c in b.cols:
+                mark = " (derived)" if c.derived else ""
+                print(f"    col {c.key:32} {c.zh} [{c.unit}, {c.dtype}]{mark}")
+        for ident in schema.identities(table, version):
+            if args.identities:
+                print(f"  {ident.rule}: {ident.description}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开工作年度报告 → validated datasets")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -79,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", help="report files or folders (HTML, text, PDF, DOCX)")
     p.add_argument("--json", action="store_true", help="one JSON object per line per document")
     p.set_defaults(func=cmd_extract)
+    sc = sub.add_parser("schema", help="list the canonical tables, rows, columns and identities")
+    sc.add_argument("--table", choices=["active_disclosure", "applications", "review_litigation"])
+    sc.add_argument("--identities", action="store_true", help="also list every identity checked")
+    sc.set_defaults(func=cmd_schema)
     d = sub.add_parser("demo", help="offline demo: generate sample reports, extract them")
     d.add_argument("--data-dir", default="data/demo", help="where the demo writes (default: data/demo)")
     d.set_defaults(func=cmd_demo)
