@@ -8,8 +8,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from gongkai.model import CellState
-
-from .normalize import nfkc
+from gongkai.normalize import nfkc
 
 NA_MARKERS = frozenset({"/", "-", "—", "–", "——", "--", "无", "不适用", "N/A", "n/a", "NA", "\\", "／", "－", "×"})
 _NUM = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$")

@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Callable
 
 from gongkai.model import Cell, CheckStatus, ExtractResult, ExtractStatus, Issue
+from gongkai.normalize import simplify_document
 
 from . import checks as checks_mod
 from .decode import decode
@@ -19,7 +20,6 @@ from .errors import ExtractError, UnsupportedFormatError
 from .grid import Document
 from .mapping import map_document
 from .meta import read_meta
-from .normalize import simplify_document
 from .readers.html import read_html
 from .readers.text import read_text
 from .sniff import sniff

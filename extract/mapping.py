@@ -15,10 +15,10 @@ from decimal import Decimal
 
 from gongkai import schema
 from gongkai.model import Cell, CellState, Issue
+from gongkai.normalize import compact
 
 from .cells import is_blank, parse_cell
 from .grid import Document, SourceCell
-from .normalize import compact
 from .split import solve, value_of
 
 

@@ -109,6 +109,29 @@ class ExtractResult:
         return d
 
 
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> ExtractResult:
+        """Inverse of to_json (values come back as exact Decimals via their text)."""
+        cells = [
+            Cell(c["table"], c["block"], c["row_key"], c["col_key"],
+                 None if c["value"] is None else Decimal(str(c["value"])), c["raw"], CellState(c["state"]), c["ref"],
+                 c.get("derived", False), list(c.get("flags", [])))
+            for c in d.get("cells", [])
+        ]
+        checks = [
+            Check(c["rule"], c["table"], CheckStatus(c["status"]), c.get("expected"), c.get("actual"), list(c["cells"]),
+                  c.get("message", ""), c.get("blank_as_zero"))
+            for c in d.get("checks", [])
+        ]
+        errors = [Issue(e["code"], e["message"], e.get("severity", "warning")) for e in d.get("errors", [])]
+        return cls(
+            source=d["source"], status=ExtractStatus(d["status"]), source_format=d.get("source_format", "unknown"),
+            agency=d.get("agency"), year=d.get("year"), published=d.get("published"), title=d.get("title"),
+            format_version=dict(d.get("format_version", {})), report_version=d.get("report_version"),
+            cells=cells, checks=checks, errors=errors, sections=dict(d.get("sections", {})), sha256=d.get("sha256"),
+        )
+
+
 def _num(v: Decimal | None) -> int | float | None:
     if v is None:
         return None

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from extract.cells import parse_cell
 from extract.document import extract_document
-from extract.normalize import _T2S
 from gongkai import synth
 from gongkai.model import CheckStatus
+from gongkai.normalize import _T2S
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
 versions = st.sampled_from(["v2019", "v2021"])
