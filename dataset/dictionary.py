@@ -47,6 +47,19 @@ DESCRIPTIONS: dict[str, str] = {
     "aliases": "'|'-separated names seen for this agency", "reports": "reports published",
     "first_year": "first year reported on", "last_year": "last year reported on",
 }
+# Where one column name means something else in one table.
+TABLE_DESCRIPTIONS: dict[tuple[str, str], str] = {
+    ("checks", "cells"): "'|'-separated cells the check involves (row.col, or year:row.col across reports)",
+    ("checks", "message"): "the identity with the printed numbers filled in",
+    ("agencies", "agency_name"): "the agency's name (first seen)",
+}
+DESCRIPTIONS["message"] = TABLE_DESCRIPTIONS[("checks", "message")]
+
+
+def describe(table: str, column: str) -> str:
+    return TABLE_DESCRIPTIONS.get((table, column)) or DESCRIPTIONS.get(column, "")
+
+
 MISSING = ["", "/", "-", "—", "不适用", "无"]
 _FRICTIONLESS = {pa.string(): "string", pa.int64(): "integer", pa.int32(): "integer", pa.float64(): "number",
                  pa.bool_(): "boolean", pa.date32(): "date"}
@@ -59,7 +72,7 @@ def datapackage() -> dict[str, Any]:
     resources = []
     for name, sch in SCHEMAS.items():
         fields = [{"name": f.name, "type": _FRICTIONLESS.get(f.type, "datetime"),
-                   "description": DESCRIPTIONS.get(f.name, ""),
+                   "description": describe(name, f.name),
                    **({"constraints": {"required": True}} if not f.nullable else {})} for f in sch]
         res: dict[str, Any] = {
             "name": name, "path": f"{name}.parquet", "format": "parquet", "profile": "tabular-data-resource",
@@ -87,7 +100,7 @@ def dictionary_markdown() -> str:
            "Every cell table is long: one row per printed cell, keyed by (report_id, block, row_key, col_key).", ""]
     for name, sch in SCHEMAS.items():
         out += [f"## `{name}`", "", "| column | type | description |", "|---|---|---|"]
-        out += [f"| `{f.name}` | {f.type} | {DESCRIPTIONS.get(f.name, '')} |" for f in sch]
+        out += [f"| `{f.name}` | {f.type} | {describe(name, f.name)} |" for f in sch]
         out.append("")
     out += ["## Keys", ""]
     for (table, version), ts in schema.SPECS.items():

@@ -11,6 +11,7 @@ import json
 import mimetypes
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from dataset.build import BuildSummary, build
@@ -47,7 +48,9 @@ def ingest(data_dir: Path, paths: list[Path], url: str | None = None) -> IngestS
             if existing is not None:
                 s.unchanged += 1
                 continue
-            store.add(origin, body, headers={"Content-Type": ctype}, source="ingest", kind="report")
+            # A file on disk was captured when it was last written: same files, same provenance.
+            mtime = datetime.fromtimestamp(f.stat().st_mtime, UTC).isoformat(timespec="seconds")
+            store.add(origin, body, headers={"Content-Type": ctype}, source="ingest", kind="report", fetched_at=mtime)
             s.added += 1
     return s
 
