@@ -12,6 +12,7 @@ import os
 import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -37,18 +38,22 @@ def _sort_key(keys: list[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
 PATH_COLUMNS = ("agency_id", "year")
 
 
-def to_arrow(name: str, rows: list[dict[str, Any]], *, partition: bool = False) -> pa.Table:
+@cache
+def _schema(name: str, partition: bool) -> pa.Schema:
+    """The table's Arrow schema with pandas metadata, so pd.read_parquet restores Int64/Float64/string
+    dtypes; the metadata does not depend on the rows, so it is made once from an empty frame."""
     schema = SCHEMAS[name]
     if partition:
         schema = pa.schema([f for f in schema if f.name not in PATH_COLUMNS])
+    empty = pd.DataFrame({f.name: pd.Series([], dtype=_PANDAS_DTYPES.get(f.type, "object")) for f in schema})
+    meta = pa.Table.from_pandas(empty, schema=schema, preserve_index=False).schema.metadata
+    return schema.with_metadata(meta)
+
+
+def to_arrow(name: str, rows: list[dict[str, Any]], *, partition: bool = False) -> pa.Table:
+    schema = _schema(name, partition)
     rows = sorted(rows, key=_sort_key([k for k in SORT_KEYS[name] if k in schema.names]))
-    df = pd.DataFrame({f.name: [r.get(f.name) for r in rows] for f in schema})
-    for f in schema:
-        dtype = _PANDAS_DTYPES.get(f.type)
-        if dtype:
-            df[f.name] = df[f.name].astype(dtype)
-    # from_pandas keeps the pandas metadata, so pd.read_parquet restores Int64/Float64/string dtypes.
-    return pa.Table.from_pandas(df, schema=schema, preserve_index=False)
+    return pa.Table.from_pydict({f.name: [r.get(f.name) for r in rows] for f in schema}, schema=schema)
 
 
 def parquet_bytes(table: pa.Table) -> bytes:
