@@ -136,6 +136,7 @@ def _extract(data: bytes, content_type: str | None, result: ExtractResult) -> No
     cells = {c.key: c for c in mapped.cells}
     derived = checks_mod.derive(cells, mapped.versions)
     checks = checks_mod.check_identities(cells, mapped.versions)
+    checks += checks_mod.check_printed_subtotals(cells, mapped.versions)
     checks += checks_mod.detect_split_digits(cells, checks)
     checks += checks_mod.check_domains(mapped.cells)
     result.cells = [*mapped.cells, *derived]

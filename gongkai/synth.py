@@ -136,10 +136,14 @@ def _title(rep: SynthReport) -> str:
     return f"{rep.agency}{rep.year}年政府信息公开工作年度报告"
 
 
-def render_html(rep: SynthReport, split_tables: bool = True, charset: str = "utf-8") -> str:
-    rows = table_rows(rep)
+Rows = list[list[tuple[str, int, int]]]
+
+
+def render_html(rep: SynthReport, charset: str = "utf-8", rows: Rows | None = None) -> str:
+    """The report as a portal page; `rows` replaces the form's rows (to test irregular layouts)."""
+    rows = rows if rows is not None else table_rows(rep)
     body: list[str] = []
-    sections = {0: "二、主动公开政府信息情况", None: ""}
+    sections = {0: "二、主动公开政府信息情况"}
     t3_start = next(i for i, r in enumerate(rows) if r[0][0].startswith("（本列数据"))
     t4_start = next(i for i, r in enumerate(rows) if r[0][0] == "行政复议")
     marks = {0: sections[0], t3_start: "三、收到和处理政府信息公开申请情况", t4_start: "四、政府信息公开行政复议、行政诉讼情况"}
