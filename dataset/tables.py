@@ -54,10 +54,18 @@ def _rank(r: ExtractResult) -> tuple[int, int, int]:
     return (_STATUS_RANK.get(r.status, 99), -sum(1 for c in printed if c.value is not None), -len(printed))
 
 
+class IdCollisionError(ValueError):
+    """Two different normalized agency names hashed to one agency_id (48 bits: unlikely, but refused)."""
+
+
 def choose_reports(items: Iterable[tuple[ExtractResult, Provenance]]) -> list[Report]:
     best: dict[str, Report] = {}
+    names: dict[str, str] = {}
     for result, prov in items:
         aid = ids.agency_id(result.agency)
+        norm = ids.normalize_name(result.agency)
+        if names.setdefault(aid, norm) != norm:
+            raise IdCollisionError(f"{aid}: {names[aid]!r} and {norm!r}")
         rid = ids.report_id(aid, result.year, result.sha256 or prov.sha256)
         rep = Report(result, prov, aid, rid, result.year or 0)
         old = best.get(rid)
