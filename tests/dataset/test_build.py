@@ -135,3 +135,20 @@ def test_hostile_agency_names_stay_inside(tmp_path: Path, name: str) -> None:
         assert p.resolve().is_relative_to(tmp_path.resolve())
         assert all(part.isascii() for part in p.relative_to(tmp_path).parts)
     assert pd.read_parquet(tmp_path / "release" / "reports.parquet")["agency_name"].iloc[0] == (name or None) or name == ""
+
+
+def test_agency_id_collision_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataset import tables
+    from gongkai.model import ExtractResult, ExtractStatus
+
+    monkeypatch.setattr(tables.ids, "agency_id", lambda name: "agdeadbeef0000")  # force the 1-in-2^48 case
+    items = [(ExtractResult(source=n, status=ExtractStatus.EXTRACTED, agency=n, year=2023, sha256=n * 8),
+              Provenance(n)) for n in ("甲县", "乙县")]
+    with pytest.raises(tables.IdCollisionError):
+        tables.choose_reports(items)
+
+
+def test_agency_ids_are_stable_ascii() -> None:
+    assert ids.agency_id("伊州区住房和城乡建设局") == ids.agency_id("伊州區住房和城鄉建設局 ")
+    assert ids.agency_id("伊州区住房和城乡建设局") != ids.agency_id("伊州区人民政府")
+    assert ids.is_safe_partition_value(ids.agency_id("../../etc"))
