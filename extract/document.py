@@ -75,13 +75,25 @@ _NUMERALS = "一二三四五六七八九十"
 _HEADING_END = re.compile(r"[。；;：:，,\n]|\d|$")
 
 
+_HEADING_MARKS = {n: re.compile(rf"{n}\s*[、.．]") for n in _NUMERALS}
+_BEFORE_HEADING = set(" \t\r\n\u3000\xa0。；;！!？?>")
+
+
+def _heading(text: str, numeral: str, pos: int) -> re.Match[str] | None:
+    """The next `一、` that starts a line or follows a sentence end (not 第一、 inside a sentence)."""
+    for m in _HEADING_MARKS[numeral].finditer(text, pos):
+        if m.start() == 0 or text[m.start() - 1] in _BEFORE_HEADING:
+            return m
+    return None
+
+
 def _sections(text: str) -> dict[str, str]:
     """Narrative sections by their numbered headings (一、 二、 …), taken in order, so inline
     headings of run-together text are found as well as headings on their own line."""
     marks: list[tuple[int, int, str]] = []
     pos = 0
     for numeral in _NUMERALS:
-        m = re.compile(rf"(?:^|(?<=[\s。；;！!？?>]))\s*{numeral}\s*[、.．]", re.M).search(text, pos)
+        m = _heading(text, numeral, pos)
         if not m:
             break
         end = _HEADING_END.search(text, m.end())
