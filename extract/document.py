@@ -140,6 +140,13 @@ def _extract(data: bytes, content_type: str | None, result: ExtractResult) -> No
     result.title, result.agency, result.year, result.published = meta.title, meta.agency, meta.year, meta.published
     result.errors.extend(meta.issues)
     mapped = map_document(doc, meta.year)
+    if not mapped.cells and doc.source_format in ("html", "pdf", "docx") and "第二十条" in doc.text:
+        # Tables drawn without table markup (div layouts, unruled PDF tables): read the text instead.
+        from_text = read_text(doc.text)
+        if from_text.tables:
+            mapped = map_document(from_text, meta.year)
+            if mapped.cells:
+                mapped.issues.append(Issue("tables_from_text", "no table markup: cells read from the page text"))
     if meta.year is not None and meta.year < 2019 and "第二十条" not in doc.text:
         # Before 2019 there was no uniform table (spec §6): never force those into the 2019/2021 keys.
         mapped.cells, mapped.versions, mapped.issues = [], {}, []

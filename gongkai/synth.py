@@ -194,3 +194,20 @@ def render_glued(rep: SynthReport) -> str:
         line.extend(t for t, _rs, _cs in row)
     parts.append(parts.pop() + "".join(line) + f"五、存在的主要问题及改进情况无。{rep.agency}{rep.year + 1}年1月20日")
     return "\n".join(parts)
+
+
+def render_text_rows(rep: SynthReport) -> str:
+    """One table row per line, cells separated by spaces (PDF text layers, plain-text exports)."""
+    lines = [_title(rep), "一、总体情况", f"{rep.year}年，我单位认真贯彻落实。", "二、主动公开政府信息情况"]
+    for row in table_rows(rep):
+        lines.append(" ".join(t for t, _rs, _cs in row))
+    lines += ["五、存在的主要问题及改进情况", "无。", rep.agency, f"{rep.year + 1}年1月20日"]
+    return "\n".join(lines)
+
+
+def render_div_html(rep: SynthReport) -> str:
+    """Tables laid out with <div>s instead of <table> markup."""
+    rows = "".join("<div class='row'>" + "".join(f"<div class='cell'>{t}</div>" for t, _rs, _cs in row) + "</div>"
+                   for row in table_rows(rep))
+    return (f"<html><head><title>{_title(rep)}</title></head><body><p>二、主动公开政府信息情况</p>{rows}"
+            f"<p>五、存在的主要问题及改进情况</p><p>{rep.agency}</p><p>{rep.year + 1}年1月20日</p></body></html>")
