@@ -48,10 +48,11 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
         if body.startswith(bom):
             return body[len(bom):].decode(enc, errors="replace"), enc
     candidates: list[str] = []
-    for enc in (_header_charset(content_type), *(normalize_charset(m.decode("ascii", "ignore"))
-                                                  for m in _META.findall(body[:4096]))):
-        if enc and enc not in candidates:
-            candidates.append(enc)
+    declared = [_header_charset(content_type),
+                *(normalize_charset(m.decode("ascii", "ignore")) for m in _META.findall(body[:4096]))]
+    for name in declared:
+        if name and name not in candidates:
+            candidates.append(name)
     for enc in candidates:
         text = _clean(body, enc)
         if text is not None:
@@ -59,6 +60,5 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     if _clean(body, "utf-8") is not None:
         return body.decode("utf-8"), "utf-8"
     best = from_bytes(body[:65536]).best()
-    enc = normalize_charset(best.encoding) if best is not None else None
-    enc = enc or "gb18030"
-    return body.decode(enc, errors="replace"), enc
+    guessed = (normalize_charset(best.encoding) if best is not None else None) or "gb18030"
+    return body.decode(guessed, errors="replace"), guessed

@@ -72,7 +72,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 
 _SOFT_404 = re.compile("页面不存在|找不到|访问的页面不存在|页面已删除|404 Not Found|您访问的页面".encode(), re.I)
-_STUB = re.compile(rb"<script|location\.href|window\.location|http-equiv=.?refresh", re.I)
+_STUB = re.compile(rb"location\.(?:href|replace)|window\.location|http-equiv=.?refresh", re.I)
 
 
 def classify_block(http_status: int, body: bytes, content_type: str) -> str | None:
@@ -84,7 +84,7 @@ def classify_block(http_status: int, body: bytes, content_type: str) -> str | No
     if http_status == 403:
         return "forbidden_403"
     if http_status == 200 and ("html" in content_type or not content_type):
-        if len(body) < 400 and _STUB.search(body):
+        if len(body) < 400 and _STUB.search(body) and b"<a " not in body:
             return "stub"
         if len(body) < 3000 and _SOFT_404.search(body):
             return "soft_404"

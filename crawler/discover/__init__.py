@@ -50,8 +50,8 @@ def _discover(page: Page, max_depth: int) -> list[Link]:
         links += hanweb.dataproxy_links(page)
     links += hanweb.annual_report_links(page)
     links += gkmlpt.config_links(page)
-    links += searchapi.api_from_script(page)
-    links += listpage.page_count_links(page)
+    api_pages = searchapi.api_from_script(page)
+    links += api_pages or listpage.page_count_links(page)  # a search API replaces static index_N pages
     links += listpage.pagination_links(page, found)
     links += listpage.column_links(page, found, max_depth)
     return links

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from selectolax.parser import HTMLParser
+from selectolax.lexbor import LexborHTMLParser
 
 __all__ = ["Anchor", "Link", "Page", "anchors", "same_site"]
 
@@ -42,7 +42,7 @@ class Anchor:
 
 
 def anchors(html: str, base: str) -> list[Anchor]:
-    tree = HTMLParser(html)
+    tree = LexborHTMLParser(html)
     base_el = tree.css_first("base[href]")
     if base_el is not None:
         base = urljoin(base, base_el.attributes.get("href") or "")

@@ -15,7 +15,7 @@ __all__ = ["column_links", "page_count_links", "pagination_links", "report_links
 _NEXT = {"下一页", "下页", "后页", "下一頁", "›", "»", ">", ">>", "next", "Next", "下一页>", "下一页»"}
 _PAGE_FILE = re.compile(r"^(?:index|list|default)?[_-]?\d+\.s?html?$", re.I)
 _CREATE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
-_COUNT = re.compile(r"\b(?:countPage|pageCount|totalPage|page_count)\s*[=:]\s*['\"]?(\d+)")
+_COUNT = re.compile(r"\bcountPage\s*[=:]\s*['\"]?(\d+)")  # TRS templates: var countPage = N
 
 
 def _title(a: Anchor) -> str:

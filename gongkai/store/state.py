@@ -166,6 +166,9 @@ class StateDB:
         """(run id, resumed). An unfinished last run is resumed; otherwise a new run re-queues everything."""
         last = self.conn.execute("SELECT id, finished_at FROM runs ORDER BY id DESC LIMIT 1").fetchone()
         if resume and last is not None and last["finished_at"] is None:
+            with self.tx():  # hosts that were blocked or had no robots.txt get another chance
+                self.conn.execute("UPDATE frontier SET state='pending' WHERE state IN ('blocked', 'deferred')")
+                self.conn.execute("UPDATE hosts SET blocked=0")
             return int(last["id"]), True
         with self.tx():
             cur = self.conn.execute("INSERT INTO runs (started_at, args) VALUES (?, ?)", (now, json.dumps(args)))
@@ -217,6 +220,12 @@ class StateDB:
         self.conn.execute(
             "UPDATE frontier SET state=?, outcome=?, error=?, run_id=?, attempts=COALESCE(?, attempts + 1)"
             " WHERE key=?", (state, outcome, error, run_id, attempts, key))
+
+    def park_host(self, host: str, state: str, outcome: str, run_id: int) -> int:
+        """Set aside every pending URL of a host (blocked, robots unavailable) until the next run."""
+        cur = self.conn.execute("UPDATE frontier SET state=?, outcome=?, run_id=? WHERE host=? AND state='pending'",
+                                (state, outcome, run_id, host))
+        return cur.rowcount
 
     def count_frontier(self, state: str | None = None) -> int:
         if state is None:

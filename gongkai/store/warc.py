@@ -24,7 +24,7 @@ from warcio.warcwriter import WARCWriter
 __all__ = ["WarcAppender", "WarcLocation", "read_payload"]
 
 
-class _Sha256WARCWriter(WARCWriter):  # type: ignore[misc]
+class _Sha256WARCWriter(WARCWriter):
     @staticmethod
     def _create_digester() -> Digester:
         return Digester("sha256")
