@@ -10,6 +10,7 @@ Fault actions: reset (RST mid-response), truncate (Content-Length larger than th
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import struct
 import threading
@@ -69,9 +70,11 @@ class Site:
         self.routes[path] = route
 
     def html(self, path: str, body: str, *, charset: str = "utf-8", declare: str | None = None) -> None:
-        """A page encoded in `charset`; the header declares `declare` (default: the same charset)."""
-        self.routes[path] = Resp(200, body.encode(charset),
-                                 {"Content-Type": f"text/html; charset={declare or charset}"})
+        """A page encoded in `charset`; the header declares `declare` (default: the same charset).
+        Pages carry an ETag (hash of the bytes) so refresh crawls can make conditional GETs."""
+        data = body.encode(charset)
+        etag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
+        self.routes[path] = Resp(200, data, {"Content-Type": f"text/html; charset={declare or charset}", "ETag": etag})
 
     def requests_to(self, prefix: str = "") -> list[LoggedRequest]:
         with self._lock:
@@ -116,6 +119,9 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             status = 0
             try:
                 resp = site.resolve(method, self.path, form, count)
+                etag = resp.headers.get("ETag")
+                if etag and self.headers.get("If-None-Match") == etag and resp.status == 200:
+                    resp = Resp(304, b"", {"ETag": etag})
                 status = resp.status
                 self._write(resp)
             except (BrokenPipeError, ConnectionResetError, TimeoutError, OSError):
