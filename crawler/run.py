@@ -238,7 +238,7 @@ class Crawler:
                 self._log_fetch(item.url, item.host, item.source, r, outcome=f"retry:{r.status}")
             return r
 
-        expo = wait_exponential_jitter(initial=self.cfg.backoff_base, max=self.cfg.backoff_max,
+        expo = wait_exponential_jitter(multiplier=self.cfg.backoff_base, max=self.cfg.backoff_max,
                                        jitter=self.cfg.backoff_base)
 
         def wait(rs: RetryCallState) -> float:
