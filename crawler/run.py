@@ -9,13 +9,14 @@ idempotent on (url, sha256) means re-fetching it after a restart stores nothing 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from tenacity import (
     AsyncRetrying,
@@ -114,12 +115,16 @@ class Crawler:
         self._requests = 0
         self._log: TextIO | None = None
         self._blocks: dict[str, int] = {}
+        self.refused: list[str] = []
 
     # ------------------------------------------------------------------ setup
     def _seed(self, store: RawStore) -> int:
         n = 0
         for s in self.sources.values():
             url = canonical_url(s.entry)
+            if not host_allowed(urlsplit(url).hostname or "", self.allow):
+                self.refused.append(f"{s.name}: host of {url} is not .gov.cn or registered (--allow-host)")
+                continue
             n += store.state.enqueue(url=url, kind="list", source=s.name, host=urlsplit(url).netloc,
                                      family=s.family, depth=0)
         return n
@@ -140,6 +145,8 @@ class Crawler:
         self.fetcher = Fetcher(self.fetch_config)
         try:
             self._seed(store)
+            for msg in self.refused:
+                self._note_error(msg)
             self._emit("run_started", run_id=self.run_id, resumed=resumed, pending=store.state.count_frontier("pending"))
             await self._loop()
             pending = store.state.count_frontier("pending")
@@ -379,17 +386,11 @@ class Crawler:
 
 
 def _sha(body: bytes) -> str:
-    import hashlib
-
     return hashlib.sha256(body).hexdigest()
 
 
 def _form_bytes(form: dict[str, str] | None) -> bytes | None:
-    if not form:
-        return None
-    from urllib.parse import urlencode
-
-    return urlencode(form).encode()
+    return urlencode(form).encode() if form else None
 
 
 def crawl(config: CrawlConfig, sources: list[Source], on_event: Callable[[Event], None] | None = None) -> CrawlSummary:

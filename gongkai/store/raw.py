@@ -1,6 +1,6 @@
 """RawStore: the one door to captured bytes. Crawl and ingest write here; extract and build read.
 
-A body is written to WARC first (flushed and fsynced), then indexed in SQLite in one transaction.
+A body is written to WARC first (flushed; fsynced if asked), then indexed in SQLite in one transaction.
 A crash between the two leaves an unindexed WARC record that nothing points at — never a row
 without bytes, never two rows for the same (url, sha256).
 """
@@ -56,11 +56,13 @@ def utc_now() -> str:
 
 
 class RawStore:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, fsync: bool = False) -> None:
+        """`fsync=True` also makes each capture durable against power loss (slower); without it a
+        capture is durable against the process being killed, which is what resume relies on."""
         self.data_dir = Path(data_dir)
         self.raw_dir = self.data_dir / "raw"
-        self.state = StateDB(self.data_dir / "state.sqlite")
-        self._warc = WarcAppender(self.raw_dir)
+        self.state = StateDB(self.data_dir / "state.sqlite", fsync=fsync)
+        self._warc = WarcAppender(self.raw_dir, fsync=fsync)
 
     def close(self) -> None:
         self._warc.close()
