@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,9 @@ def run_demo(args: argparse.Namespace) -> int:
     from crawler.demo_portal import start_demo_portal
 
     console = Console(stderr=True)
+    if not _fresh_demo_dir(args.data_dir):
+        console.print(f"[red]{args.data_dir} holds data that the demo did not write; pick another --data-dir[/red]")
+        return 2
     portal = start_demo_portal()
     try:
         console.print(f"demo portal: {len(portal.sites)} sites on 127.0.0.1 "
@@ -94,6 +98,20 @@ def run_demo(args: argparse.Namespace) -> int:
         return _execute(cfg, portal.sources, args, console)
     finally:
         portal.stop()
+
+
+_DEMO_MARK = ".gongkai-demo"
+
+
+def _fresh_demo_dir(data_dir: Path) -> bool:
+    """Demo ports change per run, so an old demo store is stale: remove it, but only if the demo wrote it."""
+    if data_dir.exists() and any(data_dir.iterdir()):
+        if not (data_dir / _DEMO_MARK).exists():
+            return False
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / _DEMO_MARK).write_text("written by `gongkai demo`; safe to delete\n", encoding="utf-8")
+    return True
 
 
 def _execute(cfg: CrawlConfig, sources: list[Source], args: argparse.Namespace, console: Console) -> int:

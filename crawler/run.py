@@ -32,7 +32,7 @@ from crawler.fetch import FetchConfig, Fetcher, FetchResult
 from crawler.polite import Politeness, rules_from_response
 from crawler.select import canonical_url, host_allowed
 from crawler.sites import Source
-from crawler.sniff import sniff
+from crawler.sniff import MIME, sniff
 from gongkai.model import FetchStatus
 from gongkai.store import FrontierItem, RawStore
 from gongkai.store.raw import utc_now
@@ -310,12 +310,13 @@ class Crawler:
         sniffed = sniff(r.body)
         if item.kind == "attachment" and sniffed in ("html", "empty"):
             st.failed += 1
+            self._archive(item, r)
             return "not_an_attachment"
         before = store.find(item.url, _sha(r.body))
         doc = store.add(item.url, r.body, status=r.http_status or 200, headers=r.headers, kind=kind,
                         parent_url=item.parent_url, title=item.title, report_year=item.report_year,
                         method=item.method, request_headers=r.request_headers,
-                        request_body=_form_bytes(item.form))
+                        request_body=_form_bytes(item.form), content_type=MIME.get(sniffed))
         store.state.set_validators(item.url, r.headers.get("etag"), r.headers.get("last-modified"), doc.sha256)
         is_new = before is None
         if item.kind == "list":

@@ -5,9 +5,21 @@ from __future__ import annotations
 import io
 import zipfile
 
-__all__ = ["ATTACHMENT_EXTENSIONS", "sniff"]
+__all__ = ["ATTACHMENT_EXTENSIONS", "MIME", "sniff"]
 
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".ofd", ".rtf", ".et")
+
+
+MIME = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ofd": "application/ofd",
+    "ole": "application/x-ole-storage",  # .doc, .xls, .wps: an OLE compound file
+    "rtf": "application/rtf",
+    "zip": "application/zip",
+    "image": "image/*",
+}
 
 
 def sniff(body: bytes) -> str:

@@ -83,15 +83,16 @@ class RawStore:
             fetched_at: str | None = None, source: str = "crawl", parent_url: str | None = None,
             title: str | None = None, report_year: int | None = None, kind: str = "report",
             method: str = "GET", request_headers: dict[str, str] | None = None,
-            request_body: bytes | None = None) -> StoredDocument:
-        """Store a capture; idempotent on (url, sha256); a changed body becomes version n+1."""
+            request_body: bytes | None = None, content_type: str | None = None) -> StoredDocument:
+        """Store a capture; idempotent on (url, sha256); a changed body becomes version n+1.
+        `content_type` overrides the header's (e.g. the type sniffed from magic bytes)."""
         sha = hashlib.sha256(body).hexdigest()
         existing = self.find(url, sha)
         if existing is not None:
             return existing
         headers = dict(headers or {})
         fetched_at = fetched_at or utc_now()
-        ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+        ctype = content_type or next((v for k, v in headers.items() if k.lower() == "content-type"), "")
         loc = self._warc.append(url, body, status=status, headers=headers, fetched_at=fetched_at, method=method,
                                 request_headers=request_headers, request_body=request_body)
         with self.state.tx() as conn:

@@ -57,6 +57,7 @@ def test_attachments_downloaded_typed_and_linked(portal: DemoPortal, crawled: tu
         assert {a.url for a in atts} == portal.attachments
         for a in atts:
             assert store.read_body(a).startswith(b"%PDF-")
+            assert a.content_type == "application/pdf"  # by magic bytes; one is served as octet-stream
             assert a.parent_url in reports
 
 

@@ -48,6 +48,7 @@ PERMANENT: dict[str, tuple[Resp | None, str, str | None]] = {
     "waf418": (Resp(418, "<html>访问被拦截！</html>".encode()), "blocked", "waf_418"),
     "http404": (Resp(404, b"<html>no</html>"), "http_error", "404"),
     "loop": (None, "redirect_loop", None),
+    "chain": (None, "redirect_loop", "more than 5 redirects"),
     "private": (Resp(302, b"", {"Location": "http://10.20.30.40/report.html"}), "redirect_rejected",
                 "private address 10.20.30.40"),
     "metadata": (Resp(302, b"", {"Location": "http://169.254.169.254/latest/"}), "redirect_rejected", None),
@@ -71,7 +72,11 @@ def fault_site() -> Iterator[tuple[Site, str]]:
     site.add("/r/target.html", _ok(99))
     items.append(("/r/moved.html", f"第99局2023年{T}"))
     for name, (resp, _o, _e) in PERMANENT.items():
-        if name == "loop":
+        if name == "chain":  # 7 distinct hops: over the redirect limit though never a loop
+            for k in range(7):
+                site.add("/r/chain.html" if k == 0 else f"/r/chain{k}.html",
+                         Resp(302, b"", {"Location": f"/r/chain{k + 1}.html"}))
+        elif name == "loop":
             site.add("/r/loop.html", Resp(302, b"", {"Location": "/r/loop2.html"}))
             site.add("/r/loop2.html", Resp(302, b"", {"Location": "/r/loop.html"}))
         else:
