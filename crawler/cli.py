@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
@@ -129,7 +130,10 @@ def _execute(cfg: CrawlConfig, sources: list[Source], args: argparse.Namespace, 
         with Live(progress.render(), console=console, refresh_per_second=4) as live:
             progress.live = live
             summary = asyncio.run(crawler.run())
-    Console().print(summary_table(summary))
+    out = Console()
+    if not out.is_terminal:  # piped or logged: no terminal width to respect
+        out = Console(width=140)
+    out.print(summary_table(summary))
     for err in summary.errors:
         console.print(f"[red]{err}[/red]")
     state = "finished" if summary.finished else f"open: {summary.pending} URL(s) pending, run again to resume"
@@ -168,11 +172,14 @@ class _Progress:
 
 
 def summary_table(summary: CrawlSummary) -> Table:
-    t = Table(title=f"crawl run {summary.run_id}")
-    cols = ("pages", "reports", "attachments", "new", "changed", "not_modified", "blocked", "failed", "skipped")
-    t.add_column("source")
-    for c in cols:
-        t.add_column(c, justify="right")
+    t = Table(title=f"crawl run {summary.run_id}", box=box.SIMPLE_HEAD, pad_edge=False,
+              caption="files = attachments; 304 = unchanged (conditional GET); skipped = robots.txt disallow")
+    cols = (("pages", "pages"), ("reports", "reports"), ("attachments", "files"), ("new", "new"),
+            ("changed", "changed"), ("not_modified", "304"), ("blocked", "blocked"), ("failed", "failed"),
+            ("skipped", "skipped"))
+    t.add_column("source", no_wrap=True)
+    for _attr, head in cols:
+        t.add_column(head, justify="right", no_wrap=True)
     for name, st in sorted(summary.sources.items()):
-        t.add_row(name, *(str(getattr(st, c)) for c in cols))
+        t.add_row(name, *(str(getattr(st, attr)) for attr, _h in cols))
     return t
