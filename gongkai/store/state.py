@@ -94,6 +94,10 @@ _MIGRATIONS: tuple[tuple[str, str], ...] = (
         updated_at TEXT
     );
     """),
+    ("0003_frontier_seq_index", """
+    CREATE INDEX frontier_seq ON frontier (seq);
+    CREATE INDEX fetch_log_url ON fetch_log (url);
+    """),
 )
 
 
