@@ -63,14 +63,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from gongkai.demo import run_demo
+    """The sample portal on 127.0.0.1, crawled, extracted and built: the whole pipeline offline."""
+    from crawler import cli as crawl_cli
 
-    s = run_demo(Path(args.data_dir))
-    print(f"demo: {s.documents} documents extracted into {s.output}")
-    for status, n in sorted(s.statuses.items()):
-        print(f"  {status:24} {n}")
-    print(f"  printed cells: {s.cells}   failed checks: {s.failed_checks}")
-    return 0
+    rc = crawl_cli.run_demo(args)
+    if rc != 0:
+        return rc
+    return cmd_build(args)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -196,18 +195,24 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--table", choices=["active_disclosure", "applications", "review_litigation"])
     sc.add_argument("--identities", action="store_true", help="also list every identity checked")
     sc.set_defaults(func=cmd_schema)
-    d = sub.add_parser("demo", help="offline demo: generate sample reports, extract them")
-    d.add_argument("--data-dir", default="data/demo", help="where the demo writes (default: data/demo)")
-    d.set_defaults(func=cmd_demo)
+    from crawler import cli as crawl_cli
+
+    crawl_cli.add_parser(sub)
+    crawl_cli.add_demo_parser(sub).set_defaults(func=cmd_demo)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `gongkai extract --json … | head` ends quietly
     args = build_parser().parse_args(argv)
     return int(args.func(args))
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """The console script: `gongkai … | head` ends quietly instead of with a BrokenPipeError."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -138,3 +138,22 @@ def _num(v: Decimal | None) -> int | float | None:
     if v == v.to_integral_value():
         return int(v)
     return float(v)
+
+
+class FetchStatus(StrEnum):
+    """Outcome of fetching one URL (crawler.fetch); stable values, recorded in the fetch log."""
+
+    FETCHED = "fetched"
+    NOT_MODIFIED = "not_modified"  # 304 to a conditional GET
+    ROBOTS_DISALLOWED = "robots_disallowed"
+    ROBOTS_UNAVAILABLE = "robots_unavailable"  # robots.txt 5xx/timeout: disallowed for now, retried later
+    BLOCKED = "blocked"  # 412 `$_ts` challenge, 418, 403, tiny stub, soft 404: recorded, backed off, never solved
+    HTTP_ERROR = "http_error"  # other 4xx (not retried)
+    SERVER_ERROR = "server_error"  # 5xx after retries
+    RATE_LIMITED = "rate_limited"  # 429 after retries
+    TIMEOUT = "timeout"
+    NETWORK_ERROR = "network_error"  # reset, refused, truncated body
+    TOO_LARGE = "too_large"  # body over the size cap
+    REDIRECT_REJECTED = "redirect_rejected"  # to another host, a private address or a non-HTTP scheme
+    REDIRECT_LOOP = "redirect_loop"  # loop or too many redirects
+    HOST_NOT_ALLOWED = "host_not_allowed"

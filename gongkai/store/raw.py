@@ -1,6 +1,6 @@
 """RawStore: the one door to captured bytes. Crawl and ingest write here; extract and build read.
 
-A body is written to WARC first (flushed and fsynced), then indexed in SQLite in one transaction.
+A body is written to WARC first (flushed; fsynced if asked), then indexed in SQLite in one transaction.
 A crash between the two leaves an unindexed WARC record that nothing points at — never a row
 without bytes, never two rows for the same (url, sha256).
 """
@@ -56,11 +56,13 @@ def utc_now() -> str:
 
 
 class RawStore:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, fsync: bool = False) -> None:
+        """`fsync=True` also makes each capture durable against power loss (slower); without it a
+        capture is durable against the process being killed, which is what resume relies on."""
         self.data_dir = Path(data_dir)
         self.raw_dir = self.data_dir / "raw"
-        self.state = StateDB(self.data_dir / "state.sqlite")
-        self._warc = WarcAppender(self.raw_dir)
+        self.state = StateDB(self.data_dir / "state.sqlite", fsync=fsync)
+        self._warc = WarcAppender(self.raw_dir, fsync=fsync)
 
     def close(self) -> None:
         self._warc.close()
@@ -81,15 +83,16 @@ class RawStore:
             fetched_at: str | None = None, source: str = "crawl", parent_url: str | None = None,
             title: str | None = None, report_year: int | None = None, kind: str = "report",
             method: str = "GET", request_headers: dict[str, str] | None = None,
-            request_body: bytes | None = None) -> StoredDocument:
-        """Store a capture; idempotent on (url, sha256); a changed body becomes version n+1."""
+            request_body: bytes | None = None, content_type: str | None = None) -> StoredDocument:
+        """Store a capture; idempotent on (url, sha256); a changed body becomes version n+1.
+        `content_type` overrides the header's (e.g. the type sniffed from magic bytes)."""
         sha = hashlib.sha256(body).hexdigest()
         existing = self.find(url, sha)
         if existing is not None:
             return existing
         headers = dict(headers or {})
         fetched_at = fetched_at or utc_now()
-        ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+        ctype = content_type or next((v for k, v in headers.items() if k.lower() == "content-type"), "")
         loc = self._warc.append(url, body, status=status, headers=headers, fetched_at=fetched_at, method=method,
                                 request_headers=request_headers, request_body=request_body)
         with self.state.tx() as conn:
@@ -105,6 +108,12 @@ class RawStore:
         doc = self.find(url, sha)
         assert doc is not None
         return doc
+
+    def archive(self, url: str, body: bytes, *, status: int, headers: dict[str, str] | None = None,
+                fetched_at: str | None = None) -> tuple[str, int]:
+        """Keep a response that is not a document (block page, error page) in WARC only: evidence."""
+        loc = self._warc.append(url, body, status=status, headers=dict(headers or {}), fetched_at=fetched_at)
+        return loc.file, loc.offset
 
     def iter_documents(self, kind: str | None = None, *, all_versions: bool = False) -> Iterator[StoredDocument]:
         """Latest version per URL (or every version), in insertion order."""

@@ -94,6 +94,10 @@ _MIGRATIONS: tuple[tuple[str, str], ...] = (
         updated_at TEXT
     );
     """),
+    ("0003_frontier_seq_index", """
+    CREATE INDEX frontier_seq ON frontier (seq);
+    CREATE INDEX fetch_log_url ON fetch_log (url);
+    """),
 )
 
 
@@ -131,13 +135,13 @@ def frontier_key(url: str, form: dict[str, str] | None) -> str:
 
 
 class StateDB:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, fsync: bool = False) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
         self._migrate()
 
     def _migrate(self) -> None:
@@ -166,6 +170,9 @@ class StateDB:
         """(run id, resumed). An unfinished last run is resumed; otherwise a new run re-queues everything."""
         last = self.conn.execute("SELECT id, finished_at FROM runs ORDER BY id DESC LIMIT 1").fetchone()
         if resume and last is not None and last["finished_at"] is None:
+            with self.tx():  # hosts that were blocked or had no robots.txt get another chance
+                self.conn.execute("UPDATE frontier SET state='pending' WHERE state IN ('blocked', 'deferred')")
+                self.conn.execute("UPDATE hosts SET blocked=0")
             return int(last["id"]), True
         with self.tx():
             cur = self.conn.execute("INSERT INTO runs (started_at, args) VALUES (?, ?)", (now, json.dumps(args)))
@@ -217,6 +224,12 @@ class StateDB:
         self.conn.execute(
             "UPDATE frontier SET state=?, outcome=?, error=?, run_id=?, attempts=COALESCE(?, attempts + 1)"
             " WHERE key=?", (state, outcome, error, run_id, attempts, key))
+
+    def park_host(self, host: str, state: str, outcome: str, run_id: int) -> int:
+        """Set aside every pending URL of a host (blocked, robots unavailable) until the next run."""
+        cur = self.conn.execute("UPDATE frontier SET state=?, outcome=?, run_id=? WHERE host=? AND state='pending'",
+                                (state, outcome, run_id, host))
+        return cur.rowcount
 
     def count_frontier(self, state: str | None = None) -> int:
         if state is None:
