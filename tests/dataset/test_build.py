@@ -152,3 +152,28 @@ def test_agency_ids_are_stable_ascii() -> None:
     assert ids.agency_id("伊州区住房和城乡建设局") == ids.agency_id("伊州區住房和城鄉建設局 ")
     assert ids.agency_id("伊州区住房和城乡建设局") != ids.agency_id("伊州区人民政府")
     assert ids.is_safe_partition_value(ids.agency_id("../../etc"))
+
+
+def test_cross_report_checks_pass_on_a_consistent_series_and_catch_a_break(tmp_path: Path) -> None:
+    import random
+
+    from dataset.build import build
+    from gongkai import synth
+
+    series = synth.make_series(random.Random(4), "某县人民政府", [2021, 2022, 2023])
+    series[2].values[("applications", "", "carried_over", "natural_person")] += 1  # breaks T3-X1 2022→2023
+    series[2].values[("applications", "", "carried_over", "total")] += 1
+    series[2].values[("applications", "", "new_received", "natural_person")] -= 1  # keep T3-A/T3-C intact
+    series[2].values[("applications", "", "new_received", "total")] -= 1
+    items = []
+    for rep in series:
+        r = extract_document(synth.render_html(rep).encode(), f"{rep.year}.html")
+        items.append((r, Provenance(f"http://x.gov.cn/{rep.year}.html", None, r.sha256)))
+    build(tmp_path, items)
+    checks = pd.read_parquet(tmp_path / "release" / "checks.parquet")
+    cross = checks[checks["scope"] == "cross_report"]
+    failed = cross[cross["status"] == "fail"]
+    assert set(cross["rule"]) == {"T3-X1", "T2-X1"}
+    assert list(zip(failed["rule"], failed["year"], failed["cells"].str.split("|").str[1], strict=True)) == [
+        ("T3-X1", 2023, "2023:carried_over.natural_person"), ("T3-X1", 2023, "2023:carried_over.total")]
+    assert (checks[checks["scope"] == "report"]["status"] == "pass").all()
