@@ -70,9 +70,3 @@ def parse_cell(raw: str) -> Parsed:
     if sign == "+":
         flags.append("explicit_sign")
     return Parsed(value, CellState.ZERO if value == 0 else CellState.NUMBER, unit, tuple(flags))
-
-
-def looks_like_value(text: str) -> bool:
-    """True for cells that are values (numbers, blanks, NA markers), false for labels."""
-    p = parse_cell(text)
-    return p.state is not CellState.TEXT
