@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
-from crawler.demo_report import report_html, report_numbers
+from crawler.demo_report import report_html
 from crawler.portal_server import Req, Resp, Site, serve
 from crawler.sites import Source
 
@@ -75,7 +75,7 @@ def _page(title: str, items: list[tuple[str, str]], extra: str = "", charset: st
 
 def _report(site: Site, path: str, agency: str, year: int, rng: random.Random, *, charset: str = "utf-8",
             attachments: tuple[tuple[str, str], ...] = ()) -> None:
-    html = report_html(agency, year, report_numbers(rng), charset=charset, attachments=attachments)
+    html = report_html(agency, year, charset=charset, attachments=attachments)
     site.html(path, html, charset=charset)
 
 
