@@ -22,14 +22,20 @@ def read_pdf(data: bytes) -> Document:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
 
     doc = Document(source_format="pdf")
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFSyntaxError, PDFPasswordIncorrect, PDFEncryptionError) as e:
-        raise UnreadableError(f"PDF cannot be opened: {type(e).__name__}: {e}") from e
-    except Exception as e:  # pdfminer raises many types on damaged files
-        raise UnreadableError(f"PDF cannot be parsed: {type(e).__name__}: {e}") from e
+    except Exception as e:  # pdfminer raises many types on damaged files; pdfplumber wraps them
+        cause = e.args[0] if isinstance(e, PdfminerException) and e.args else e
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise UnreadableError("PDF is encrypted: a password is needed to open it") from e
+        if isinstance(cause, PDFEncryptionError):
+            raise UnreadableError(f"PDF is encrypted with a method we cannot decrypt: {cause}") from e
+        if isinstance(cause, PDFSyntaxError):
+            raise UnreadableError(f"PDF cannot be opened: {type(cause).__name__}: {cause}") from e
+        raise UnreadableError(f"PDF cannot be parsed: {type(cause).__name__}: {cause}") from e
     texts: list[str] = []
     chars = 0
     with pdf:
