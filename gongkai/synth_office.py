@@ -197,6 +197,24 @@ class _Pages:
                 self.c.drawString(x0 + PAD, y, ln)
                 y -= LEADING
 
+    def picture(self, rows: Sequence[Sequence[Span]]) -> None:
+        """The table as a pasted picture: drawn alone on a page its size, rasterised, placed."""
+        from reportlab.lib.utils import ImageReader
+        from reportlab.pdfgen.canvas import Canvas
+
+        cells, ncols = place(rows)
+        widths = _widths(ncols)
+        heights = _row_heights(cells, len(rows), widths)
+        w, h = sum(widths) + 2, sum(heights) + 2
+        buf = io.BytesIO()
+        sub = _Pages(Canvas(buf, pagesize=(w, h), invariant=1))
+        xs = [1 + sum(widths[:i]) for i in range(ncols + 1)]
+        sub._cells(cells, {r: h - 1 - sum(heights[:r]) for r in range(len(rows))}, heights, xs)
+        sub.c.save()
+        self.ensure(h)
+        self.c.drawImage(ImageReader(_rasterise(buf.getvalue())[0]), MARGIN - 1, self.y - h, w, h)
+        self.y -= h + 12
+
     def table(self, rows: Sequence[Sequence[Span]], break_before: int | None = None) -> None:
         cells, ncols = place(rows)
         nrows = len(rows)
@@ -222,11 +240,13 @@ class _Pages:
 
 
 def render_pdf(rep: SynthReport, *, split_at_row: int | None = None, scanned: bool = False,
+               tables_as_images: bool = False,
                user_password: str | None = None, owner_password: str | None = None,
                algorithm: str = "AES-128") -> bytes:
     """The report as a ruled-table PDF. 表二 on page 1; 表三 from page 2, with `split_at_row`
     (a row index within 表三, header rows included) starting its next page; 表四 after it.
-    `scanned`: every page replaced by a picture of it (no text layer). A `user_password` is
+    `scanned`: every page replaced by a picture of it (no text layer); `tables_as_images`: the
+    text typed, each table a pasted picture (`split_at_row` is then ignored). A `user_password` is
     needed to open the file; an `owner_password` alone only restricts printing and copying
     (anyone can open and read it). `algorithm`: pypdf's name (RC4-40, RC4-128, AES-128, AES-256)."""
     from reportlab.pdfbase import pdfmetrics
@@ -247,7 +267,10 @@ def render_pdf(rep: SynthReport, *, split_at_row: int | None = None, scanned: bo
         if i == 1:
             pages.new_page()
         pages.line(heading)
-        pages.table(rows, split_at_row if i == 1 else None)
+        if tables_as_images:
+            pages.picture(rows)
+        else:
+            pages.table(rows, split_at_row if i == 1 else None)
     for line in _closing(rep):
         pages.line(line)
     canvas.save()
@@ -269,21 +292,27 @@ def _encrypt(pdf: bytes, user_password: str, owner_password: str, algorithm: str
     return buf.getvalue()
 
 
-def _as_images(pdf: bytes, scale: float = 1.5) -> bytes:
-    """Each page rasterised (pdfium) and put back as a full-page image: a scan, no text layer."""
+def _rasterise(pdf: bytes, scale: float = 1.5) -> list[Any]:
+    """Each page as a greyscale PIL image (pdfium). Without a CJK font on the machine the
+    pictures show the rules and digits only; nothing reads them, so that does not matter."""
     import pypdfium2
+
+    src = pypdfium2.PdfDocument(pdf)
+    try:
+        return [page.render(scale=scale, grayscale=True).to_pil() for page in src]
+    finally:
+        src.close()
+
+
+def _as_images(pdf: bytes) -> bytes:
+    """Each page replaced by a full-page picture of it: a scan, no text layer."""
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
-    src = pypdfium2.PdfDocument(pdf)
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=(PAGE_W, PAGE_H), invariant=1)
-    try:
-        for page in src:
-            image = page.render(scale=scale, grayscale=True).to_pil()
-            canvas.drawImage(ImageReader(image), 0, 0, PAGE_W, PAGE_H)
-            canvas.showPage()
-    finally:
-        src.close()
+    for image in _rasterise(pdf):
+        canvas.drawImage(ImageReader(image), 0, 0, PAGE_W, PAGE_H)
+        canvas.showPage()
     canvas.save()
     return buf.getvalue()

@@ -37,7 +37,7 @@ def read_pdf(data: bytes) -> Document:
             raise UnreadableError(f"PDF cannot be opened: {type(cause).__name__}: {cause}") from e
         raise UnreadableError(f"PDF cannot be parsed: {type(cause).__name__}: {cause}") from e
     texts: list[str] = []
-    chars = 0
+    chars = pictures = 0
     with pdf:
         if len(pdf.pages) > MAX_PAGES:
             raise UnreadableError(f"PDF has {len(pdf.pages)} pages; more than {MAX_PAGES} is not a report")
@@ -46,9 +46,12 @@ def read_pdf(data: bytes) -> Document:
             try:
                 text = page.extract_text() or ""
                 tables = page.extract_tables()
+                widths = [float(im["x1"]) - float(im["x0"]) for im in page.images]
             except Exception as e:
                 raise UnreadableError(f"PDF page {pno} cannot be read: {type(e).__name__}: {e}") from e
             chars += len(page.chars)
+            # a picture half the page wide or more (a pasted table, not a seal or a logo)
+            pictures += sum(1 for w in widths if w >= 0.5 * float(page.width))
             texts.append("\n".join(ln for ln in text.splitlines() if not _FURNITURE.match(ln)))
             for raw in tables:
                 rows: list[list[SourceCell]] = []
@@ -65,6 +68,7 @@ def read_pdf(data: bytes) -> Document:
                 doc.tables.append(Table(rows=rows, index=index, kind="grid", page=pno))
                 index += 1
     doc.text = "\n".join(texts)
+    doc.images_in_body = pictures
     if chars == 0:
         raise NeedsOcrError("PDF has no text layer (scanned pages): needs OCR")
     first = next((ln.strip() for ln in doc.text.splitlines() if "报告" in ln), None)
