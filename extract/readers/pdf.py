@@ -8,14 +8,28 @@ mapper reads all grids as one stream of rows, so a continued table needs no join
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
+from collections.abc import Iterator
+from typing import Any
 
 from ..errors import NeedsOcrError, UnreadableError
 from ..grid import Document, SourceCell, Table
 
 MAX_PAGES = 200
 _FURNITURE = re.compile(r"^\s*[—–-]\s*\d+\s*[—–-]\s*$|^\s*第\s*\d+\s*页\s*(?:/\s*共\s*\d+\s*页)?\s*$")
+
+
+@contextlib.contextmanager
+def _closed_quietly(pdf: Any) -> Iterator[None]:
+    """Close the PDF after reading; closing walks the page tree again, and on a damaged file
+    that fails again and would hide the read error (or the result) with pdfminer's own."""
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            pdf.close()
 
 
 def read_pdf(data: bytes) -> Document:
@@ -38,9 +52,13 @@ def read_pdf(data: bytes) -> Document:
         raise UnreadableError(f"PDF cannot be parsed: {type(cause).__name__}: {cause}") from e
     texts: list[str] = []
     chars = pictures = 0
-    with pdf:
-        if len(pdf.pages) > MAX_PAGES:
-            raise UnreadableError(f"PDF has {len(pdf.pages)} pages; more than {MAX_PAGES} is not a report")
+    with _closed_quietly(pdf):
+        try:
+            npages = len(pdf.pages)  # walks the page tree: damaged files fail here
+        except Exception as e:
+            raise UnreadableError(f"PDF page tree cannot be read: {type(e).__name__}: {e}") from e
+        if npages > MAX_PAGES:
+            raise UnreadableError(f"PDF has {npages} pages; more than {MAX_PAGES} is not a report")
         index = 0
         for pno, page in enumerate(pdf.pages, start=1):
             try:
