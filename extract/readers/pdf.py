@@ -51,7 +51,7 @@ def read_pdf(data: bytes) -> Document:
             raise UnreadableError(f"PDF cannot be opened: {type(cause).__name__}: {cause}") from e
         raise UnreadableError(f"PDF cannot be parsed: {type(cause).__name__}: {cause}") from e
     texts: list[str] = []
-    chars = pictures = 0
+    chars = pictures = undecoded = 0
     with _closed_quietly(pdf):
         try:
             npages = len(pdf.pages)  # walks the page tree: damaged files fail here
@@ -68,6 +68,7 @@ def read_pdf(data: bytes) -> Document:
             except Exception as e:
                 raise UnreadableError(f"PDF page {pno} cannot be read: {type(e).__name__}: {e}") from e
             chars += len(page.chars)
+            undecoded += sum(1 for ch in page.chars if ch["text"].startswith("(cid:"))
             # a picture half the page wide or more (a pasted table, not a seal or a logo)
             pictures += sum(1 for w in widths if w >= 0.5 * float(page.width))
             texts.append("\n".join(ln for ln in text.splitlines() if not _FURNITURE.match(ln)))
@@ -89,6 +90,9 @@ def read_pdf(data: bytes) -> Document:
     doc.images_in_body = pictures
     if chars == 0:
         raise NeedsOcrError("PDF has no text layer (scanned pages): needs OCR")
+    if undecoded > chars / 2:
+        raise NeedsOcrError(f"PDF text layer cannot be decoded: {undecoded} of {chars} glyphs come from fonts "
+                            "without a Unicode map, (cid:…); needs OCR")
     first = next((ln.strip() for ln in doc.text.splitlines() if "报告" in ln), None)
     doc.title = first[:80] if first else None
     return doc

@@ -73,3 +73,15 @@ def test_pdf_with_an_owner_password_only_is_read() -> None:
     r = extract_document(data, "restricted.pdf")
     assert r.status is ExtractStatus.EXTRACTED
     assert {c.key: c.value for c in r.cells if not c.derived} == REP.values
+
+
+def test_pdf_whose_fonts_have_no_unicode_map_needs_ocr() -> None:
+    """A CID font with Identity-H encoding, an unknown character collection and no ToUnicode map
+    (as some PDF writers leave subset fonts): pdfminer gives (cid:N) for every glyph. The text
+    is there to see but not to read, so OCR is the way, not no_tables."""
+    data = synth_office.render_pdf(REP)
+    assert data.count(b"/UniGB-UCS2-H") == 1 and data.count(b"(GB1)") == 1
+    data = data.replace(b"/UniGB-UCS2-H", b"/Identity-H  ").replace(b"(GB1)", b"(XX1)")  # same lengths
+    r = extract_document(data, "cid.pdf")
+    assert r.status is ExtractStatus.NEEDS_OCR
+    assert "(cid:" in r.errors[0].message
