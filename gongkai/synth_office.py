@@ -77,14 +77,22 @@ def _closing(rep: SynthReport) -> list[str]:
 
 # ------------------------------------------------------------------ DOCX
 
-def render_docx(rep: SynthReport) -> bytes:
+def render_docx(rep: SynthReport, *, tables_as_images: bool = False) -> bytes:
+    """The report as a Word file; `tables_as_images`: each table a pasted picture (needs reportlab)."""
     import docx
+    from docx.shared import Pt
 
     d = docx.Document()
     for line in _intro(rep):
         d.add_paragraph(line)
     for heading, rows in report_tables(rep):
         d.add_paragraph(heading)
+        if tables_as_images:
+            image, w, _h = table_picture(rows)
+            png = io.BytesIO()
+            image.save(png, format="PNG")
+            d.add_picture(io.BytesIO(png.getvalue()), width=Pt(w))
+            continue
         cells, ncols = place(rows)
         table = d.add_table(rows=len(rows), cols=ncols)
         table.style = "Table Grid"
@@ -164,6 +172,23 @@ def _units(cells: list[Placed], nrows: int) -> list[range]:
     return units
 
 
+def table_picture(rows: Sequence[Sequence[Span]]) -> tuple[Any, float, float]:
+    """A table as a picture (a PIL image) and its size in points: drawn alone on a page its
+    size, then rasterised, as a screenshot pasted into a report."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    cells, ncols = place(rows)
+    widths = _widths(ncols)
+    heights = _row_heights(cells, len(rows), widths)
+    w, h = sum(widths) + 2, sum(heights) + 2
+    buf = io.BytesIO()
+    sub = _Pages(Canvas(buf, pagesize=(w, h), invariant=1))
+    xs = [1 + sum(widths[:i]) for i in range(ncols + 1)]
+    sub._cells(cells, {r: h - 1 - sum(heights[:r]) for r in range(len(rows))}, heights, xs)
+    sub.c.save()
+    return _rasterise(buf.getvalue())[0], w, h
+
+
 class _Pages:
     def __init__(self, canvas: Any) -> None:
         self.c = canvas
@@ -198,21 +223,12 @@ class _Pages:
                 y -= LEADING
 
     def picture(self, rows: Sequence[Sequence[Span]]) -> None:
-        """The table as a pasted picture: drawn alone on a page its size, rasterised, placed."""
+        """The table as a pasted picture."""
         from reportlab.lib.utils import ImageReader
-        from reportlab.pdfgen.canvas import Canvas
 
-        cells, ncols = place(rows)
-        widths = _widths(ncols)
-        heights = _row_heights(cells, len(rows), widths)
-        w, h = sum(widths) + 2, sum(heights) + 2
-        buf = io.BytesIO()
-        sub = _Pages(Canvas(buf, pagesize=(w, h), invariant=1))
-        xs = [1 + sum(widths[:i]) for i in range(ncols + 1)]
-        sub._cells(cells, {r: h - 1 - sum(heights[:r]) for r in range(len(rows))}, heights, xs)
-        sub.c.save()
+        image, w, h = table_picture(rows)
         self.ensure(h)
-        self.c.drawImage(ImageReader(_rasterise(buf.getvalue())[0]), MARGIN - 1, self.y - h, w, h)
+        self.c.drawImage(ImageReader(image), MARGIN - 1, self.y - h, w, h)
         self.y -= h + 12
 
     def table(self, rows: Sequence[Sequence[Span]], break_before: int | None = None) -> None:

@@ -73,6 +73,17 @@ def _document(d: Any) -> Document:
             rows.append(out)
         doc.tables.append(Table(rows=rows, index=index, kind="grid"))
     doc.text = "\n".join(p.text for p in d.paragraphs)
+    doc.images_in_body = _wide_pictures(d)
     first = next((p.text.strip() for p in d.paragraphs if "报告" in p.text), None)
     doc.title = first[:80] if first else None
     return doc
+
+
+def _wide_pictures(d: Any) -> int:
+    """Inline pictures half the text width or wider: pasted tables, not seals or logos."""
+    section = d.sections[0] if len(d.sections) else None
+    text_width = None
+    if section is not None and section.page_width:
+        text_width = section.page_width - (section.left_margin or 0) - (section.right_margin or 0)
+    half = text_width / 2 if text_width and text_width > 0 else 3 * 914400  # EMU; 3 inches by default
+    return sum(1 for shape in d.inline_shapes if shape.width and shape.width >= half)

@@ -3,6 +3,7 @@ each gets the status that says what to do, with a message naming the cause."""
 
 from __future__ import annotations
 
+import io
 import random
 import re
 
@@ -85,3 +86,27 @@ def test_pdf_whose_fonts_have_no_unicode_map_needs_ocr() -> None:
     r = extract_document(data, "cid.pdf")
     assert r.status is ExtractStatus.NEEDS_OCR
     assert "(cid:" in r.errors[0].message
+
+
+def test_docx_with_tables_as_pictures_needs_ocr() -> None:
+    r = extract_document(synth_office.render_docx(REP, tables_as_images=True), "pictures.docx")
+    assert r.status is ExtractStatus.NEEDS_OCR
+    assert "3 picture(s)" in r.errors[0].message
+    assert r.year == REP.year
+
+
+def test_docx_with_a_seal_picture_and_no_table_is_no_tables() -> None:
+    import docx
+    from docx.shared import Inches
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("L", (120, 120), 200).save(png, format="PNG")
+    d = docx.Document()
+    for line in [f"{REP.agency}{REP.year}年政府信息公开工作年度报告", *synth_office.HEADINGS, REP.agency]:
+        d.add_paragraph(line)
+    d.add_picture(io.BytesIO(png.getvalue()), width=Inches(1.5))  # the seal beside the signature
+    out = io.BytesIO()
+    d.save(out)
+    r = extract_document(out.getvalue(), "seal.docx")
+    assert r.status is ExtractStatus.NO_TABLES
