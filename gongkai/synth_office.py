@@ -14,7 +14,7 @@ only for `render_pdf`, so they are imported there.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,6 +22,7 @@ from gongkai.synth import SynthReport, table_rows
 
 Span = tuple[str, int, int]  # (text, rowspan, colspan), as `synth.table_rows` gives them
 
+TABLE_NAMES = ("active_disclosure", "applications", "review_litigation")
 HEADINGS = ("二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况")
 FONT = "STSong-Light"
 
@@ -231,36 +232,46 @@ class _Pages:
         self.c.drawImage(ImageReader(image), MARGIN - 1, self.y - h, w, h)
         self.y -= h + 12
 
-    def table(self, rows: Sequence[Sequence[Span]], break_before: int | None = None) -> None:
+    def table(self, rows: Sequence[Sequence[Span]], break_before: int | None = None,
+              repeat_header: bool = False) -> None:
         cells, ncols = place(rows)
         nrows = len(rows)
         if break_before is not None:
             if not 0 < break_before < nrows:
-                raise ValueError(f"split_at_row must be within 1..{nrows - 1}, got {break_before}")
+                raise ValueError(f"a page break must come before a row within 1..{nrows - 1}, not {break_before}")
             cells = _split_cells(cells, break_before)
         widths = _widths(ncols)
         xs = [MARGIN + sum(widths[:i]) for i in range(ncols + 1)]
         heights = _row_heights(cells, nrows, widths)
-        for unit in _units(cells, nrows):
+        units = _units(cells, nrows)
+        for unit in units:
             if unit.start == break_before:
                 self.new_page()
+                if repeat_header and break_before >= units[0].stop:  # Word's "repeat as header row"
+                    self._rows(units[0], cells, heights, xs)
             else:
                 self.ensure(sum(heights[r] for r in unit))
-            tops = {}
-            for r in unit:
-                tops[r] = self.y
-                self.y -= heights[r]
-            # units are closed under rowspans, so each cell lies on this page
-            self._cells([p for p in cells if p.row in tops], tops, heights, xs)
+            self._rows(unit, cells, heights, xs)
         self.y -= 12
 
+    def _rows(self, unit: range, cells: list[Placed], heights: list[float], xs: list[float]) -> None:
+        tops = {}
+        for r in unit:
+            tops[r] = self.y
+            self.y -= heights[r]
+        # units are closed under rowspans, so each cell lies on this page
+        self._cells([p for p in cells if p.row in tops], tops, heights, xs)
 
-def render_pdf(rep: SynthReport, *, split_at_row: int | None = None, scanned: bool = False,
-               tables_as_images: bool = False,
+
+def render_pdf(rep: SynthReport, *, split_at_row: int | None = None, breaks: Mapping[str, int] | None = None,
+               repeat_header: bool = False, scanned: bool = False, tables_as_images: bool = False,
                user_password: str | None = None, owner_password: str | None = None,
                algorithm: str = "AES-128") -> bytes:
     """The report as a ruled-table PDF. 表二 on page 1; 表三 from page 2, with `split_at_row`
-    (a row index within 表三, header rows included) starting its next page; 表四 after it.
+    (a row index within 表三, header rows included) starting its next page, where its header
+    rows are drawn again with `repeat_header` (Word's "repeat as header row"); 表四 after it.
+    `breaks`: the same for any table, by table name (`split_at_row=n` is
+    `breaks={"applications": n}`).
     `scanned`: every page replaced by a picture of it (no text layer); `tables_as_images`: the
     text typed, each table a pasted picture (`split_at_row` is then ignored). A `user_password` is
     needed to open the file; an `owner_password` alone only restricts printing and copying
@@ -279,6 +290,9 @@ def render_pdf(rep: SynthReport, *, split_at_row: int | None = None, scanned: bo
     pages.line(intro[0], 14.0)
     for line in intro[1:]:
         pages.line(line)
+    at = dict(breaks or {})
+    if split_at_row is not None:
+        at["applications"] = split_at_row
     for i, (heading, rows) in enumerate(report_tables(rep)):
         if i == 1:
             pages.new_page()
@@ -286,7 +300,7 @@ def render_pdf(rep: SynthReport, *, split_at_row: int | None = None, scanned: bo
         if tables_as_images:
             pages.picture(rows)
         else:
-            pages.table(rows, split_at_row if i == 1 else None)
+            pages.table(rows, at.get(TABLE_NAMES[i]), repeat_header)
     for line in _closing(rep):
         pages.line(line)
     canvas.save()

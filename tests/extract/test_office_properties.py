@@ -13,6 +13,7 @@ import re
 import zipfile
 
 import pdfplumber
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,17 +60,24 @@ def _t3_table_indexes(r: ExtractResult) -> set[str]:
             for m in [re.match(r"t(\d+)r", c.ref)] if m}
 
 
+fractions = st.floats(min_value=0, max_value=1, exclude_max=True)
+
+
 @settings(max_examples=15)
-@given(seeds, versions, st.floats(min_value=0, max_value=1, exclude_max=True))
-def test_pdf_split_over_pages_round_trip(seed: int, version: str, where: float) -> None:
-    """表三 broken before any of its rows (header rows included), merged labels cut in two."""
+@given(seeds, versions, fractions, st.none() | fractions, st.none() | fractions, st.booleans())
+def test_pdf_split_over_pages_round_trip(seed: int, version: str, where3: float, where2: float | None,
+                                         where4: float | None, repeat_header: bool) -> None:
+    """表三 broken before any of its rows (header rows included), merged labels cut in two,
+    header rows repeated or not; sometimes 表二 and 表四 broken too."""
     rep = synth.make_report(random.Random(seed), version=version)
-    n = len(synth_office.report_tables(rep)[1][1])
-    split = 1 + int(where * (n - 1))
-    r = extract_document(synth_office.render_pdf(rep, split_at_row=split), "r.pdf")
+    sizes = [len(rows) for _heading, rows in synth_office.report_tables(rep)]
+    breaks = {name: 1 + int(w * (n - 1)) for name, n, w in zip(TABLES, sizes, (where2, where3, where4), strict=True)
+              if w is not None}
+    data = synth_office.render_pdf(rep, breaks=breaks, repeat_header=repeat_header)
+    r = extract_document(data, "r.pdf")
     _assert_round_trip(r, rep)
-    if split > 3:  # below the header rows: values were read from both pages' grids
-        assert len(_t3_table_indexes(r)) == 2, split
+    if breaks["applications"] > 3:  # below the header rows: values were read from both pages' grids
+        assert len(_t3_table_indexes(r)) == 2, breaks
 
 
 def test_split_cuts_a_merged_label_over_the_page_break() -> None:
@@ -104,3 +112,9 @@ def test_place_follows_the_html_span_rules() -> None:
     cells, ncols = synth_office.place([[("a", 2, 1), ("b", 1, 2)], [("c", 1, 1), ("d", 1, 1)]])
     assert ncols == 3
     assert [(p.text, p.row, p.col) for p in cells] == [("a", 0, 0), ("b", 0, 1), ("c", 1, 1), ("d", 1, 2)]
+
+
+def test_split_at_row_must_fall_inside_the_table() -> None:
+    rep = synth.make_report(random.Random(1), version="v2019")
+    with pytest.raises(ValueError, match="page break"):
+        synth_office.render_pdf(rep, split_at_row=0)
