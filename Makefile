@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint typecheck demo bench clean
+.PHONY: install test lint typecheck demo dataset bench clean
 
 install: $(STAMP)
 
@@ -25,6 +25,11 @@ test: install
 
 demo: install
 	$(BIN)/gongkai demo --data-dir data/demo
+
+# crawl (needs network; says so per source when there is none) → extract → build; the build runs
+# either way, from whatever is stored, and the target exits with the crawl's status.
+dataset: install
+	$(BIN)/gongkai crawl --data-dir data; rc=$$?; $(BIN)/gongkai build --data-dir data && exit $$rc
 
 bench: install
 	$(BIN)/python -m benchmarks.run

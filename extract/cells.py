@@ -8,13 +8,13 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from gongkai.model import CellState
-
-from .normalize import nfkc
+from gongkai.normalize import nfkc
 
 NA_MARKERS = frozenset({"/", "-", "—", "–", "——", "--", "无", "不适用", "N/A", "n/a", "NA", "\\", "／", "－", "×"})
 _NUM = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$")
 # A number followed by a unit and/or an annotation: 251000元, 22（其中修订16件）, 55(含自然失效29件)
 _LEADING_NUM = re.compile(r"^([+-]?\d[\d,]*(?:\.\d+)?)\s*(万元|元|件|条|个|项|次)?\s*(.*)$")
+_SEVERAL = re.compile(r"\d\s+[-+]?\d")
 _BLANK = re.compile(r"^[\s\u3000\u00a0\u200b\ufeff]*$")
 
 
@@ -37,7 +37,10 @@ def parse_cell(raw: str) -> Parsed:
     Cached: most printed cells are a handful of short strings ("0", "1", "")."""
     if is_blank(raw):
         return Parsed(None, CellState.BLANK)
-    t = nfkc(raw).strip().replace("\u00a0", "").replace(" ", "")
+    t = nfkc(raw).strip()
+    if _SEVERAL.search(t):
+        return Parsed(None, CellState.TEXT, flags=("several_numbers",))  # "6 0 11": never glue them into one
+    t = t.replace("\u00a0", "").replace(" ", "")
     if t in NA_MARKERS or set(t) <= {"-", "—", "/", "–"}:
         return Parsed(None, CellState.NA, flags=("na_marker",))
     m = _NUM.match(t)
@@ -67,9 +70,3 @@ def parse_cell(raw: str) -> Parsed:
     if sign == "+":
         flags.append("explicit_sign")
     return Parsed(value, CellState.ZERO if value == 0 else CellState.NUMBER, unit, tuple(flags))
-
-
-def looks_like_value(text: str) -> bool:
-    """True for cells that are values (numbers, blanks, NA markers), false for labels."""
-    p = parse_cell(text)
-    return p.state is not CellState.TEXT

@@ -84,6 +84,24 @@ def check_domains(cells: list[Cell]) -> list[Check]:
     return out
 
 
+def check_printed_subtotals(cells: dict[_KEY, Cell], versions: dict[str, str]) -> list[Check]:
+    """T3-D: a subtotal row the report prints itself (some templates add them) = the sum of its rows."""
+    version = versions.get("applications")
+    if version is None:
+        return []
+    out: list[Check] = []
+    for group, members in schema.derived_rows(version).items():
+        for col in schema.APPLICANT_COLS:
+            printed = cells.get(("applications", "", group, col.key))
+            if printed is None or printed.derived:
+                continue
+            ident = schema.Identity("T3-D", "applications", version, (("", group, col.key),),
+                                    tuple(("", m, col.key) for m in members),
+                                    f"{col.key}: printed {group} = sum of its rows")
+            out.append(_evaluate(ident, cells))
+    return out
+
+
 def detect_split_digits(cells: dict[_KEY, Cell], checks: list[Check]) -> list[Check]:
     """Two adjacent single-digit cells whose concatenation fixes a failing row total."""
     out: list[Check] = []

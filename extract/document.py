@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Callable
 
 from gongkai.model import Cell, CheckStatus, ExtractResult, ExtractStatus, Issue
+from gongkai.normalize import simplify_document
 
 from . import checks as checks_mod
 from .decode import decode
@@ -19,7 +20,6 @@ from .errors import ExtractError, UnsupportedFormatError
 from .grid import TABLE_SECTIONS, Document
 from .mapping import map_document
 from .meta import read_meta
-from .normalize import simplify_document
 from .readers.html import read_html
 from .readers.text import read_text
 from .sniff import sniff
@@ -75,13 +75,25 @@ _NUMERALS = "一二三四五六七八九十"
 _HEADING_END = re.compile(r"[。；;：:，,\n]|\d|$")
 
 
+_HEADING_MARKS = {n: re.compile(rf"{n}\s*[、.．]") for n in _NUMERALS}
+_BEFORE_HEADING = set(" \t\r\n\u3000\xa0。；;！!？?>")
+
+
+def _heading(text: str, numeral: str, pos: int) -> re.Match[str] | None:
+    """The next `一、` that starts a line or follows a sentence end (not 第一、 inside a sentence)."""
+    for m in _HEADING_MARKS[numeral].finditer(text, pos):
+        if m.start() == 0 or text[m.start() - 1] in _BEFORE_HEADING:
+            return m
+    return None
+
+
 def _sections(text: str) -> dict[str, str]:
     """Narrative sections by their numbered headings (一、 二、 …), taken in order, so inline
     headings of run-together text are found as well as headings on their own line."""
     marks: list[tuple[int, int, str]] = []
     pos = 0
     for numeral in _NUMERALS:
-        m = re.compile(rf"(?:^|(?<=[\s。；;！!？?>]))\s*{numeral}\s*[、.．]", re.M).search(text, pos)
+        m = _heading(text, numeral, pos)
         if not m:
             break
         end = _HEADING_END.search(text, m.end())
@@ -128,6 +140,13 @@ def _extract(data: bytes, content_type: str | None, result: ExtractResult) -> No
     result.title, result.agency, result.year, result.published = meta.title, meta.agency, meta.year, meta.published
     result.errors.extend(meta.issues)
     mapped = map_document(doc, meta.year)
+    if not mapped.cells and doc.source_format in ("html", "pdf", "docx") and "第二十条" in doc.text:
+        # Tables drawn without table markup (div layouts, unruled PDF tables): read the text instead.
+        from_text = read_text(doc.text)
+        if from_text.tables:
+            mapped = map_document(from_text, meta.year)
+            if mapped.cells:
+                mapped.issues.append(Issue("tables_from_text", "no table markup: cells read from the page text"))
     if meta.year is not None and meta.year < 2019 and "第二十条" not in doc.text:
         # Before 2019 there was no uniform table (spec §6): never force those into the 2019/2021 keys.
         mapped.cells, mapped.versions, mapped.issues = [], {}, []
@@ -136,6 +155,7 @@ def _extract(data: bytes, content_type: str | None, result: ExtractResult) -> No
     cells = {c.key: c for c in mapped.cells}
     derived = checks_mod.derive(cells, mapped.versions)
     checks = checks_mod.check_identities(cells, mapped.versions)
+    checks += checks_mod.check_printed_subtotals(cells, mapped.versions)
     checks += checks_mod.detect_split_digits(cells, checks)
     checks += checks_mod.check_domains(mapped.cells)
     result.cells = [*mapped.cells, *derived]

@@ -35,7 +35,6 @@ class Table:
     index: int = 0  # position among the document's tables
     kind: str = "grid"  # grid | stream | glued
     page: int | None = None  # first page, for PDF
-    context: str = ""  # text just before the table (headings), used to tell the tables apart
 
     def text(self) -> str:
         return "".join(c.text for r in self.rows for c in r if not c.span_copy)

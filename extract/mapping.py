@@ -15,10 +15,10 @@ from decimal import Decimal
 
 from gongkai import schema
 from gongkai.model import Cell, CellState, Issue
+from gongkai.normalize import compact
 
 from .cells import is_blank, parse_cell
 from .grid import Document, SourceCell
-from .normalize import compact
 from .split import solve, value_of
 
 
@@ -228,6 +228,27 @@ def _append(out: Mapped, table: str, block: str, row_key: str, col: schema.Colum
     out.cells.append(Cell(table, block, row_key, col.key, value, text, p.state, ref, flags=flags))
 
 
+# ------------------------------------------------------------------ labels the source lost
+
+_NUMBERING_PREFIX = re.compile(r"^[0-9一二三四五六七八九十]+")
+_HEADER_WORDS = frozenset(
+    compact(x) for x in (
+        "信息内容", "申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织",
+        "法律服务机构", "其他", *(c.zh for ts in schema.SPECS.values() for b in ts.blocks for c in b.cols),
+    )
+)
+
+
+def _may_stand_for(leaf: str, row: schema.Row) -> bool:
+    """True when a row's label is missing or cut short, so its position may name it: the label is
+    empty, a header word (the label cell itself was blank), or the start of the expected label."""
+    if not leaf or leaf in _HEADER_WORDS or any(leaf.endswith(h) for h in _HEADER_WORDS if len(h) >= 4):
+        return True
+    core = _NUMBERING_PREFIX.sub("", leaf)
+    expected = _NUMBERING_PREFIX.sub("", compact(row.zh))
+    return len(core) >= 2 and expected.startswith(core)
+
+
 # ------------------------------------------------------------------ 表二
 
 _BLOCK_OF_ROW = {
@@ -282,7 +303,9 @@ def map_active(rows: list[Row], version: str, out: Mapped) -> None:
         values = row
         if match is None or match.key in done:
             # a row whose label was lost: the next row of the form, if the value count fits
-            if last + 1 >= len(order):
+            if last + 1 >= len(order) or not _may_stand_for(row.leaf, order[last + 1][1]):
+                if match is None:
+                    out.issues.append(Issue("unknown_row", f"active_disclosure: row not on the form ({row.leaf[:30]})"))
                 continue
             block_key, match = order[last + 1]
             n = len(ts.block(block_key).cols)
@@ -320,6 +343,10 @@ def detect_t3_version(rows: list[Row], fallback: str) -> tuple[str, str]:
     return fallback, "fallback"
 
 
+_GROUP_ROWS = {"不予公开": "withheld_total", "无法提供": "unavailable_total", "不予处理": "not_processed_total",
+               "其他处理": "other_total"}
+
+
 def map_applications(rows: list[Row], version: str, out: Mapped) -> None:
     ts = schema.spec("applications", version)
     printed = tuple(r for r in ts.blocks[0].rows if not r.derived)
@@ -332,11 +359,19 @@ def map_applications(rows: list[Row], version: str, out: Mapped) -> None:
             continue
         if all(is_blank(t.text) for t in row.values) and len(row.values) < len(cols):
             continue  # filler cells between header words
+        group = _GROUP_ROWS.get(_NUMBERING_PREFIX.sub("", row.leaf))
+        if group is not None and (version == "v2021" or group != "other_total") and group not in done:
+            # a subtotal row some templates print for a group: kept as printed, checked (T3-D)
+            _emit(out, "applications", version, "", group, cols, row)
+            done.add(group)
+            continue
         match = _t3_match(row.label, row.leaf, printed)
         if match is None or match.key in done:
-            if last + 1 >= len(printed) or match is not None:
+            if last + 1 >= len(printed) or match is not None or not _may_stand_for(row.leaf, printed[last + 1]):
                 if match is not None:
                     out.issues.append(Issue("duplicate_row", f"applications/{match.key}: printed twice; first kept"))
+                else:
+                    out.issues.append(Issue("unknown_row", f"applications: row not on the form ({row.leaf[:30]})"))
                 continue
             match = printed[last + 1]
             out.issues.append(Issue("label_by_position", f"applications/{match.key}: label not recognised ({row.leaf[:20]})"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import signal
 import sys
@@ -62,14 +63,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from gongkai.demo import run_demo
+    """The sample portal on 127.0.0.1, crawled, extracted and built: the whole pipeline offline."""
+    from crawler import cli as crawl_cli
 
-    s = run_demo(Path(args.data_dir))
-    print(f"demo: {s.documents} documents extracted into {s.output}")
-    for status, n in sorted(s.statuses.items()):
-        print(f"  {status:24} {n}")
-    print(f"  printed cells: {s.cells}   failed checks: {s.failed_checks}")
-    return 0
+    rc = crawl_cli.run_demo(args)
+    if rc != 0:
+        return rc
+    return cmd_build(args)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -95,6 +95,72 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_table(cols: list[str], rows: list[tuple[object, ...]], fmt: str) -> None:
+    if fmt == "json":
+        for r in rows:
+            print(json.dumps(dict(zip(cols, r, strict=True)), ensure_ascii=False, default=str))
+        return
+    if fmt == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        w.writerows(rows)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(*cols, show_lines=False)
+    for r in rows:
+        t.add_row(*("" if v is None else str(v) for v in r))
+    Console().print(t)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from gongkai.pipeline import ingest
+
+    paths = [Path(p) for p in args.paths]
+    missing = [p for p in paths if not p.exists()]
+    for p in missing:
+        print(f"not found: {p}", file=sys.stderr)
+    s = ingest(Path(args.data_dir), [p for p in paths if p.exists()], url=args.url)
+    print(f"ingest: {s.added} added, {s.unchanged} already stored, {s.skipped} skipped (not a report format)")
+    return 1 if missing else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from gongkai.pipeline import build_from_store
+
+    s = build_from_store(Path(args.data_dir))
+    print(f"build: {s.reports} reports from {s.agencies} agencies -> {Path(args.data_dir) / 'release'}")
+    print("  reports per year: " + ", ".join(f"{y or 'unknown'}: {n}" for y, n in s.per_year.items()))
+    print("  statuses: " + ", ".join(f"{k}: {v}" for k, v in s.statuses.items()))
+    print(f"  failed checks: {s.failed_checks}   files written: {s.files_written}, unchanged: {s.files_unchanged}")
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from dataset.query import run_sql
+
+    cols, rows = run_sql(Path(args.data_dir), args.sql)
+    _print_table(cols, rows, args.format)
+    return 0
+
+
+def cmd_top(args: argparse.Namespace) -> int:
+    from dataset.query import top
+
+    cols, rows = top(Path(args.data_dir), args.metric, args.year, args.min_volume, args.limit)
+    _print_table(cols, rows, args.format)
+    return 0
+
+
+def cmd_inconsistent(args: argparse.Namespace) -> int:
+    from dataset.query import inconsistent
+
+    cols, rows = inconsistent(Path(args.data_dir), args.year)
+    _print_table(cols, rows, args.format)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开工作年度报告 → validated datasets")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -102,22 +168,51 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", help="report files or folders (HTML, text, PDF, DOCX)")
     p.add_argument("--json", action="store_true", help="one JSON object per line per document")
     p.set_defaults(func=cmd_extract)
+    ing = sub.add_parser("ingest", help="add report files already on disk to the raw store")
+    ing.add_argument("paths", nargs="+", help="files or folders (HTML, text, PDF, Word)")
+    ing.add_argument("--data-dir", default="data")
+    ing.add_argument("--url", help="origin URL of a single file (default: its file:// path)")
+    ing.set_defaults(func=cmd_ingest)
+    bd = sub.add_parser("build", help="extract everything stored and write the Parquet dataset")
+    bd.add_argument("--data-dir", default="data")
+    bd.set_defaults(func=cmd_build)
+    from dataset.query import METRICS
+
+    q = sub.add_parser("query", help="SQL over the release (DuckDB views named like the tables)")
+    q.add_argument("sql")
+    tp = sub.add_parser("top", help="agencies ranked by a metric, with a minimum-volume guard")
+    tp.add_argument("--metric", required=True, choices=sorted(METRICS))
+    tp.add_argument("--year", type=int, required=True)
+    tp.add_argument("--min-volume", type=int, default=10, help="ignore agencies below this volume (default 10)")
+    tp.add_argument("--limit", type=int, default=20)
+    inc = sub.add_parser("inconsistent", help="reports whose tables do not add up, with the failing identity")
+    inc.add_argument("--year", type=int, required=True)
+    for p2, fn in ((q, cmd_query), (tp, cmd_top), (inc, cmd_inconsistent)):
+        p2.add_argument("--data-dir", default="data")
+        p2.add_argument("--format", choices=["table", "csv", "json"], default="table")
+        p2.set_defaults(func=fn)
     sc = sub.add_parser("schema", help="list the canonical tables, rows, columns and identities")
     sc.add_argument("--table", choices=["active_disclosure", "applications", "review_litigation"])
     sc.add_argument("--identities", action="store_true", help="also list every identity checked")
     sc.set_defaults(func=cmd_schema)
-    d = sub.add_parser("demo", help="offline demo: generate sample reports, extract them")
-    d.add_argument("--data-dir", default="data/demo", help="where the demo writes (default: data/demo)")
-    d.set_defaults(func=cmd_demo)
+    from crawler import cli as crawl_cli
+
+    crawl_cli.add_parser(sub)
+    crawl_cli.add_demo_parser(sub).set_defaults(func=cmd_demo)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `gongkai extract --json … | head` ends quietly
     args = build_parser().parse_args(argv)
     return int(args.func(args))
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """The console script: `gongkai … | head` ends quietly instead of with a BrokenPipeError."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -109,9 +109,51 @@ class ExtractResult:
         return d
 
 
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> ExtractResult:
+        """Inverse of to_json (values come back as exact Decimals via their text)."""
+        cells = [
+            Cell(c["table"], c["block"], c["row_key"], c["col_key"],
+                 None if c["value"] is None else Decimal(str(c["value"])), c["raw"], CellState(c["state"]), c["ref"],
+                 c.get("derived", False), list(c.get("flags", [])))
+            for c in d.get("cells", [])
+        ]
+        checks = [
+            Check(c["rule"], c["table"], CheckStatus(c["status"]), c.get("expected"), c.get("actual"), list(c["cells"]),
+                  c.get("message", ""), c.get("blank_as_zero"))
+            for c in d.get("checks", [])
+        ]
+        errors = [Issue(e["code"], e["message"], e.get("severity", "warning")) for e in d.get("errors", [])]
+        return cls(
+            source=d["source"], status=ExtractStatus(d["status"]), source_format=d.get("source_format", "unknown"),
+            agency=d.get("agency"), year=d.get("year"), published=d.get("published"), title=d.get("title"),
+            format_version=dict(d.get("format_version", {})), report_version=d.get("report_version"),
+            cells=cells, checks=checks, errors=errors, sections=dict(d.get("sections", {})), sha256=d.get("sha256"),
+        )
+
+
 def _num(v: Decimal | None) -> int | float | None:
     if v is None:
         return None
     if v == v.to_integral_value():
         return int(v)
     return float(v)
+
+
+class FetchStatus(StrEnum):
+    """Outcome of fetching one URL (crawler.fetch); stable values, recorded in the fetch log."""
+
+    FETCHED = "fetched"
+    NOT_MODIFIED = "not_modified"  # 304 to a conditional GET
+    ROBOTS_DISALLOWED = "robots_disallowed"
+    ROBOTS_UNAVAILABLE = "robots_unavailable"  # robots.txt 5xx/timeout: disallowed for now, retried later
+    BLOCKED = "blocked"  # 412 `$_ts` challenge, 418, 403, tiny stub, soft 404: recorded, backed off, never solved
+    HTTP_ERROR = "http_error"  # other 4xx (not retried)
+    SERVER_ERROR = "server_error"  # 5xx after retries
+    RATE_LIMITED = "rate_limited"  # 429 after retries
+    TIMEOUT = "timeout"
+    NETWORK_ERROR = "network_error"  # reset, refused, truncated body
+    TOO_LARGE = "too_large"  # body over the size cap
+    REDIRECT_REJECTED = "redirect_rejected"  # to another host, a private address or a non-HTTP scheme
+    REDIRECT_LOOP = "redirect_loop"  # loop or too many redirects
+    HOST_NOT_ALLOWED = "host_not_allowed"

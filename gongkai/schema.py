@@ -14,9 +14,7 @@ from typing import Literal
 Dtype = Literal["count", "signed_count", "decimal"]
 
 VERSIONS = ("v2019", "v2021")
-ALL_VERSIONS = ("pre2019", "v2019", "v2021")
 TABLES = ("active_disclosure", "applications", "review_litigation")
-CELL_STATES = ("number", "zero", "blank", "na", "text")
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,9 @@ def _counts(rng: random.Random, n: int, scale: int) -> list[int]:
 
 
 def make_report(rng: random.Random, agency: str = "某县人民政府", year: int | None = None,
-                version: str | None = None) -> SynthReport:
+                version: str | None = None, prev: SynthReport | None = None) -> SynthReport:
+    """One report; with `prev` (the same agency's report of the year before) it continues it:
+    上年结转 = last year's 结转下年度 per column, and 现行有效件数 = last year's + 制发 − 废止."""
     version = version or rng.choice(schema.VERSIONS)
     year = year or (rng.randint(2021, 2025) if version == "v2021" else rng.randint(2019, 2020))
     rep = SynthReport(agency, year, version)
@@ -44,6 +46,13 @@ def make_report(rng: random.Random, agency: str = "某县人民政府", year: in
                 else:
                     v = Decimal(rng.choice([0, rng.randint(0, 50), rng.randint(0, 5000)]))
                 rep.values[("active_disclosure", b.key, r.key, c.key)] = v
+    if prev is not None and version == "v2021" and prev.version == "v2021":
+        for rk in ("regulations", "normative_documents"):
+            stock = prev.values[("active_disclosure", "art20_1", rk, "in_force_count")]
+            issued = rep.values[("active_disclosure", "art20_1", rk, "issued_count")]
+            repealed = min(rep.values[("active_disclosure", "art20_1", rk, "repealed_count")], stock + issued)
+            rep.values[("active_disclosure", "art20_1", rk, "repealed_count")] = repealed
+            rep.values[("active_disclosure", "art20_1", rk, "in_force_count")] = stock + issued - repealed
     cols = [col.key for col in schema.APPLICANT_COLS[:-1]]
     outcome = schema.outcome_rows(version)
     per_col: dict[str, dict[str, int]] = {}
@@ -51,6 +60,8 @@ def make_report(rng: random.Random, agency: str = "某县人民政府", year: in
         rows = dict(zip(outcome, _counts(rng, len(outcome), 30), strict=True))
         results = sum(rows.values())
         carried_over = rng.randint(0, 5)
+        if prev is not None:
+            carried_over = int(prev.values[("applications", "", "carried_forward", ck)])
         carried_forward = rng.randint(0, results + carried_over)
         new = results + carried_forward - carried_over
         if new < 0:
@@ -72,6 +83,15 @@ def make_report(rng: random.Random, agency: str = "某县人民政府", year: in
             rep.values[("review_litigation", "", "cases", f"{g}_{leaf}")] = Decimal(n)
         rep.values[("review_litigation", "", "cases", f"{g}_total")] = Decimal(sum(parts))
     return rep
+
+
+def make_series(rng: random.Random, agency: str, years: list[int]) -> list[SynthReport]:
+    """Consecutive reports of one agency that agree with each other across years."""
+    out: list[SynthReport] = []
+    for y in sorted(years):
+        prev = out[-1] if out and out[-1].year == y - 1 else None
+        out.append(make_report(rng, agency=agency, year=y, version="v2021" if y >= 2021 else "v2019", prev=prev))
+    return out
 
 
 def fmt(v: Decimal) -> str:
@@ -136,10 +156,14 @@ def _title(rep: SynthReport) -> str:
     return f"{rep.agency}{rep.year}年政府信息公开工作年度报告"
 
 
-def render_html(rep: SynthReport, split_tables: bool = True, charset: str = "utf-8") -> str:
-    rows = table_rows(rep)
+Rows = list[list[tuple[str, int, int]]]
+
+
+def render_html(rep: SynthReport, charset: str = "utf-8", rows: Rows | None = None) -> str:
+    """The report as a portal page; `rows` replaces the form's rows (to test irregular layouts)."""
+    rows = rows if rows is not None else table_rows(rep)
     body: list[str] = []
-    sections = {0: "二、主动公开政府信息情况", None: ""}
+    sections = {0: "二、主动公开政府信息情况"}
     t3_start = next(i for i, r in enumerate(rows) if r[0][0].startswith("（本列数据"))
     t4_start = next(i for i, r in enumerate(rows) if r[0][0] == "行政复议")
     marks = {0: sections[0], t3_start: "三、收到和处理政府信息公开申请情况", t4_start: "四、政府信息公开行政复议、行政诉讼情况"}
@@ -190,3 +214,20 @@ def render_glued(rep: SynthReport) -> str:
         line.extend(t for t, _rs, _cs in row)
     parts.append(parts.pop() + "".join(line) + f"五、存在的主要问题及改进情况无。{rep.agency}{rep.year + 1}年1月20日")
     return "\n".join(parts)
+
+
+def render_text_rows(rep: SynthReport) -> str:
+    """One table row per line, cells separated by spaces (PDF text layers, plain-text exports)."""
+    lines = [_title(rep), "一、总体情况", f"{rep.year}年，我单位认真贯彻落实。", "二、主动公开政府信息情况"]
+    for row in table_rows(rep):
+        lines.append(" ".join(t for t, _rs, _cs in row))
+    lines += ["五、存在的主要问题及改进情况", "无。", rep.agency, f"{rep.year + 1}年1月20日"]
+    return "\n".join(lines)
+
+
+def render_div_html(rep: SynthReport) -> str:
+    """Tables laid out with <div>s instead of <table> markup."""
+    rows = "".join("<div class='row'>" + "".join(f"<div class='cell'>{t}</div>" for t, _rs, _cs in row) + "</div>"
+                   for row in table_rows(rep))
+    return (f"<html><head><title>{_title(rep)}</title></head><body><p>二、主动公开政府信息情况</p>{rows}"
+            f"<p>五、存在的主要问题及改进情况</p><p>{rep.agency}</p><p>{rep.year + 1}年1月20日</p></body></html>")

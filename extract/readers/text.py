@@ -92,12 +92,25 @@ def _row_cells(region: str, first_line: int) -> list[list[SourceCell]]:
     return rows
 
 
+_NUMBER_TOKEN = r"(?:[-+]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|/|—|-)"
+_NUMBERS_ONLY = re.compile(rf"^{_NUMBER_TOKEN}(?:\s+{_NUMBER_TOKEN})+$")
+_LABEL_THEN_NUMBERS = re.compile(rf"^(.*?[^\d\s,.+-])\s+({_NUMBER_TOKEN}(?:\s+{_NUMBER_TOKEN})*)$")
+
+
 def _line_cells(region: str, first_line: int) -> list[SourceCell]:
     lines = region.split("\n")
     paragraphs = sum(1 for x in lines if x == "") > len(lines) / 3
     cells: list[SourceCell] = []
     for i, line in enumerate(lines):
         if line == "" or (not paragraphs and not line.strip()):
+            continue
+        if _NUMBERS_ONLY.match(line.strip()):
+            cells.extend(SourceCell(v, first_line + i, len(cells) + j) for j, v in enumerate(line.split()))
+            continue
+        m = _LABEL_THEN_NUMBERS.match(line.strip())
+        if m:  # a row printed as `label 95 0 0 0 0 0 95` (PDF text layers, plain-text exports)
+            cells.append(SourceCell(m.group(1).strip(), first_line + i, len(cells)))
+            cells.extend(SourceCell(v, first_line + i, len(cells) + j) for j, v in enumerate(m.group(2).split()))
             continue
         cells.append(SourceCell(line.strip(), first_line + i, len(cells)))
     return cells

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from extract.cells import parse_cell
 from extract.document import extract_document
-from extract.normalize import _T2S
 from gongkai import synth
 from gongkai.model import CheckStatus
+from gongkai.normalize import _T2S
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
 versions = st.sampled_from(["v2019", "v2021"])
@@ -83,3 +83,18 @@ def test_identities_catch_any_single_cell_change() -> None:
 
 def test_t2s_is_opencc() -> None:
     assert _T2S.convert("政府信息公開") == "政府信息公开"
+
+
+@given(seeds, versions)
+def test_space_separated_rows_round_trip(seed: int, version: str) -> None:
+    rep = synth.make_report(random.Random(seed), version=version)
+    _r, cells = _values(synth.render_text_rows(rep), "rows.txt")
+    assert {k: c.value for k, c in cells.items()} == rep.values
+
+
+@given(seeds, versions)
+def test_div_layout_html_round_trip(seed: int, version: str) -> None:
+    rep = synth.make_report(random.Random(seed), version=version)
+    r, cells = _values(synth.render_div_html(rep), "div.html")
+    assert {k: c.value for k, c in cells.items()} == rep.values
+    assert any(e.code == "tables_from_text" for e in r.errors)

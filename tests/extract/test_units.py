@@ -10,9 +10,9 @@ import pytest
 from extract.cells import parse_cell
 from extract.decode import decode
 from extract.document import extract_document
-from extract.normalize import compact, simplify
 from extract.split import solve
 from gongkai.model import CellState
+from gongkai.normalize import compact, simplify
 
 ZH = "<html><head>{meta}</head><body>政府信息公开工作年度报告 規範性文件</body></html>"
 

@@ -17,7 +17,6 @@ _T2S = opencc.OpenCC("t2s")
 _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\((?:[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)\)")
 # Characters that never appear in simplified text but do in traditional: a cheap pre-test.
 _LIKELY_TRAD = re.compile(r"[\u4e00-\u9fff]")
-_SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[\s\u3000\u00a0\"'“”‘’「」『』《》<>()（）\[\]【】{}:：;；,，。.、·\-—–_/|*＊!！?？…]+")
 
 
@@ -34,11 +33,6 @@ def simplify(text: str) -> str:
     if _LIKELY_TRAD.search(t):
         t = _T2S.convert(t)
     return t
-
-
-def clean(text: str) -> str:
-    """Simplified text with whitespace runs collapsed (for display and raw values)."""
-    return _SPACES.sub(" ", simplify(text)).strip()
 
 
 @lru_cache(maxsize=65536)

@@ -1,0 +1,185 @@
+"""`gongkai crawl` and `gongkai demo`: parse arguments, call the crawler, render progress and summary.
+
+Wire into gongkai/cli.py with `crawler.cli.add_parser(subparsers)` (and `add_demo_parser`); each
+parser sets `func`, so the main CLI calls `args.func(args)` and exits with its return value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+from pathlib import Path
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from crawler.run import CrawlConfig, Crawler, CrawlSummary
+from crawler.sites import Source, load_sources, source_for_url
+
+__all__ = ["add_demo_parser", "add_parser", "run", "run_demo"]
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", type=Path, default=Path("data"), help="raw store location (default: data)")
+    p.add_argument("--delay", type=float, default=None, help="seconds between requests to one host")
+    p.add_argument("--max-pages", type=int, default=None, help="stop after this many requests (resumable)")
+    p.add_argument("--dry-run", action="store_true", help="list what would be fetched, fetch nothing")
+    p.add_argument("--quiet", action="store_true", help="no live progress")
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "crawl", help="collect reports from the registry, one source, or ad-hoc entry URLs",
+        description="Crawl report columns politely and resumably; every response is kept in data/raw.")
+    _common(p)
+    p.add_argument("--source", action="append", default=[], metavar="NAME", help="crawl only this registry source")
+    p.add_argument("--seed", action="append", default=[], metavar="URL", help="an ad-hoc entry URL (list page)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="HOST",
+                   help="allow a host beyond .gov.cn (bare-IP portals; 127.0.0.1 for local tests)")
+    p.add_argument("--registry", type=Path, default=None, help="registry TOML (default: crawler/sources.toml)")
+    p.add_argument("--max-depth", type=int, default=3, help="column nesting below an entry page")
+    p.add_argument("--max-hosts", type=int, default=32, help="hosts crawled in parallel")
+    p.set_defaults(func=run)
+    return p
+
+
+def add_demo_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "demo", help="start the embedded sample portal on 127.0.0.1 and crawl it end to end, offline")
+    _common(p)
+    p.set_defaults(func=run_demo, data_dir=Path("data/demo"))
+    return p
+
+
+def _select_sources(args: argparse.Namespace) -> list[Source] | str:
+    sources: list[Source] = []
+    if args.source or not args.seed:
+        registry = load_sources(args.registry)
+        if args.source:
+            names = {s.name for s in registry}
+            unknown = [n for n in args.source if n not in names]
+            if unknown:
+                return f"unknown source(s): {', '.join(unknown)}; see crawler/sources.toml"
+            registry = [s for s in registry if s.name in args.source]
+        sources += registry
+    sources += [source_for_url(u, f"seed:{u}") for u in args.seed]
+    return sources
+
+
+def run(args: argparse.Namespace) -> int:
+    console = Console(stderr=True)
+    selected = _select_sources(args)
+    if isinstance(selected, str):
+        console.print(f"[red]{selected}[/red]")
+        return 2
+    cfg = CrawlConfig(data_dir=args.data_dir, delay=2.0 if args.delay is None else args.delay,
+                      allow_hosts=frozenset(h.lower() for h in args.allow_host), max_pages=args.max_pages,
+                      max_depth=args.max_depth, max_hosts=args.max_hosts)
+    return _execute(cfg, selected, args, console)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from crawler.demo_portal import start_demo_portal
+
+    console = Console(stderr=True)
+    if not _fresh_demo_dir(args.data_dir):
+        console.print(f"[red]{args.data_dir} holds data that the demo did not write; pick another --data-dir[/red]")
+        return 2
+    portal = start_demo_portal()
+    try:
+        console.print(f"demo portal: {len(portal.sites)} sites on 127.0.0.1 "
+                      f"({', '.join(s.base for s in portal.sites)})")
+        cfg = CrawlConfig(data_dir=args.data_dir, delay=0.2 if args.delay is None else args.delay,
+                          allow_hosts=frozenset({"127.0.0.1"}), max_pages=args.max_pages,
+                          block_backoff=1.0, backoff_base=0.2, total_timeout=10.0)
+        return _execute(cfg, portal.sources, args, console)
+    finally:
+        portal.stop()
+
+
+_DEMO_MARK = ".gongkai-demo"
+
+
+def _fresh_demo_dir(data_dir: Path) -> bool:
+    """Demo ports change per run, so an old demo store is stale: remove it, but only if the demo wrote it."""
+    if data_dir.exists() and any(data_dir.iterdir()):
+        if not (data_dir / _DEMO_MARK).exists():
+            return False
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / _DEMO_MARK).write_text("written by `gongkai demo`; safe to delete\n", encoding="utf-8")
+    return True
+
+
+def _execute(cfg: CrawlConfig, sources: list[Source], args: argparse.Namespace, console: Console) -> int:
+    if args.dry_run:
+        items = Crawler(cfg, sources).plan()
+        for it in items:
+            print(f"{it.kind}\t{it.source}\t{it.method}\t{it.url}")
+        console.print(f"{len(items)} URL(s) would be fetched first; discovery adds more as pages arrive")
+        return 0
+    progress = _Progress()
+    crawler = Crawler(cfg, sources, on_event=progress.update)
+    if args.quiet:
+        summary = asyncio.run(crawler.run())
+    else:
+        with Live(progress.render(), console=console, refresh_per_second=4) as live:
+            progress.live = live
+            summary = asyncio.run(crawler.run())
+    out = Console()
+    if not out.is_terminal:  # piped or logged: no terminal width to respect
+        out = Console(width=140)
+    out.print(summary_table(summary))
+    for err in summary.errors:
+        console.print(f"[red]{err}[/red]")
+    state = "finished" if summary.finished else f"open: {summary.pending} URL(s) pending, run again to resume"
+    console.print(f"run {summary.run_id} ({'resumed' if summary.resumed else 'new'}): {summary.requests} requests, "
+                  f"{state}; store: {cfg.data_dir}")
+    return 0
+
+
+class _Progress:
+    def __init__(self) -> None:
+        self.hosts: set[str] = set()
+        self.fetches = 0
+        self.reports_found = 0
+        self.errors = 0
+        self.blocked = 0
+        self.live: Live | None = None
+
+    def update(self, e: dict[str, Any]) -> None:
+        if e["event"] == "fetch":
+            self.fetches += 1
+            self.hosts.add(e.get("host") or "")
+            out = str(e.get("outcome", ""))
+            if out in ("blocked", "host_blocked"):
+                self.blocked += 1
+            elif out not in ("fetched", "unchanged", "not_modified", "robots_disallowed") \
+                    and not out.startswith(("robots_", "retry:")):
+                self.errors += 1
+        elif e["event"] == "reports_found":
+            self.reports_found += int(e.get("count", 0))
+        if self.live is not None:
+            self.live.update(self.render())
+
+    def render(self) -> str:
+        return (f"[bold]crawling[/bold] hosts {len(self.hosts)} · fetches {self.fetches} · "
+                f"reports found {self.reports_found} · blocked {self.blocked} · errors {self.errors}")
+
+
+def summary_table(summary: CrawlSummary) -> Table:
+    t = Table(title=f"crawl run {summary.run_id}", box=box.SIMPLE_HEAD, pad_edge=False,
+              caption="files = attachments; 304 = unchanged (conditional GET); skipped = robots.txt disallow")
+    cols = (("pages", "pages"), ("reports", "reports"), ("attachments", "files"), ("new", "new"),
+            ("changed", "changed"), ("not_modified", "304"), ("blocked", "blocked"), ("failed", "failed"),
+            ("skipped", "skipped"))
+    t.add_column("source", no_wrap=True)
+    for _attr, head in cols:
+        t.add_column(head, justify="right", no_wrap=True)
+    for name, st in sorted(summary.sources.items()):
+        t.add_row(name, *(str(getattr(st, attr)) for attr, _h in cols))
+    return t

@@ -1,0 +1,63 @@
+"""Shared types for discovery: a fetched Page in, Links out. Discovery never fetches and never raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+__all__ = ["Anchor", "Link", "Page", "anchors", "same_site"]
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str  # final URL after redirects
+    text: str  # decoded body
+    content_type: str
+    kind: str  # frontier kind that fetched it: list | report
+    depth: int = 0
+    form: dict[str, str] | None = None  # the POST body that produced this page (Hanweb dataproxy)
+    overrides: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    kind: str  # list | report | attachment
+    title: str | None = None
+    report_year: int | None = None
+    family: str = "generic"
+    method: str = "GET"
+    form: dict[str, str] | None = None
+    same_depth: bool = True  # pagination keeps the depth; entering a column adds one
+    parent_url: str | None = None  # when the link belongs to another page (API-listed attachments)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    url: str
+    text: str
+    title: str
+
+
+def anchors(html: str, base: str) -> list[Anchor]:
+    tree = LexborHTMLParser(html)
+    base_el = tree.css_first("base[href]")
+    if base_el is not None:
+        base = urljoin(base, base_el.attributes.get("href") or "")
+    out: list[Anchor] = []
+    for a in tree.css("a[href]"):
+        href = (a.attributes.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "#", "mailto:", "tel:")):
+            continue
+        out.append(Anchor(urljoin(base, href).split("#", 1)[0], a.text(strip=True), (a.attributes.get("title") or "").strip()))
+    for el in tree.css("iframe[src], embed[src]"):
+        src = (el.attributes.get("src") or "").strip()
+        if src:
+            out.append(Anchor(urljoin(base, src), "", ""))
+    return out
+
+
+def same_site(a: str, b: str) -> bool:
+    return urlsplit(a).netloc.lower() == urlsplit(b).netloc.lower()

@@ -1,0 +1,100 @@
+"""TRS-style "static first page + search API" lists: the first page is HTML, pages 2..N come from a
+JSON endpoint named in a script (`searchUrl`/`apiUrl`/`dataUrl` with a page parameter). JSON list
+responses are read generically: any list of objects with a title and a URL."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+
+from crawler.discover.base import Link, Page
+from crawler.select import is_report_title, report_year
+
+__all__ = ["api_from_script", "json_links", "looks_json"]
+
+_API = re.compile(r"""(?:searchUrl|apiUrl|dataUrl|listUrl|ajaxUrl)\s*[:=]\s*['"]([^'"]+)['"]""")
+_PAGES = re.compile(r"""\b(?:totalPage|pageCount|countPage|totalPages)\s*[:=]\s*['"]?(\d+)""")
+_PAGE_KEYS = ("page", "pageNo", "pageNum", "pageNumber", "currPage", "pageIndex", "curPage")
+_TITLE_KEYS = ("title", "docTitle", "DOCTITLE", "name", "Title")
+_URL_KEYS = ("url", "docUrl", "DOCPUBURL", "link", "href", "Url", "pubUrl")
+
+
+def looks_json(text: str, content_type: str) -> bool:
+    return "json" in content_type or text.lstrip()[:1] in ("{", "[")
+
+
+def _with_page(url: str, n: int) -> str | None:
+    if "{page}" in url:
+        return url.replace("{page}", str(n))
+    parts = urlsplit(url)
+    q = parse_qsl(parts.query, keep_blank_values=True)
+    keys = [k for k, _ in q if k in _PAGE_KEYS]
+    if not keys:
+        return None
+    q2 = [(k, str(n) if k == keys[0] else v) for k, v in q]
+    return parts._replace(query=urlencode(q2)).geturl()
+
+
+def api_from_script(page: Page) -> list[Link]:
+    m = _API.search(page.text)
+    if m is None:
+        return []
+    api = urljoin(page.url, m.group(1))
+    pm = _PAGES.search(page.text)
+    last = int(pm.group(1)) if pm else 2
+    out = []
+    for n in range(2, min(last, 500) + 1):
+        u = _with_page(api, n)
+        if u:
+            out.append(Link(u, "list", None, None, "trs_search"))
+    return out
+
+
+def _records(node: Any) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    if isinstance(node, dict):
+        title = next((node[k] for k in _TITLE_KEYS if isinstance(node.get(k), str)), None)
+        url = next((node[k] for k in _URL_KEYS if isinstance(node.get(k), str)), None)
+        if title and url:
+            found.append((title, url))
+        for v in node.values():
+            found.extend(_records(v))
+    elif isinstance(node, list):
+        for v in node:
+            found.extend(_records(v))
+    return found
+
+
+def _total_pages(node: Any) -> int | None:
+    if not isinstance(node, dict):
+        return None
+    for k in ("totalPage", "pageCount", "totalPages", "pages"):
+        if isinstance(node.get(k), int):
+            return int(node[k])
+    if isinstance(node.get("total"), int) and isinstance(node.get("pageSize"), int) and node["pageSize"] > 0:
+        return math.ceil(node["total"] / node["pageSize"])
+    for v in node.values():
+        if isinstance(v, dict):
+            t = _total_pages(v)
+            if t is not None:
+                return t
+    return None
+
+
+def json_links(page: Page) -> list[Link]:
+    try:
+        data = json.loads(page.text)
+    except ValueError:
+        return []
+    out = [Link(urljoin(page.url, u), "report", t, report_year(t, u), "trs_search")
+           for t, u in _records(data) if is_report_title(t)]
+    pages = _total_pages(data)
+    if pages:
+        for n in range(2, min(pages, 500) + 1):
+            u = _with_page(page.url, n)
+            if u:
+                out.append(Link(u, "list", None, None, "trs_search"))
+    return out

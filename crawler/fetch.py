@@ -1,0 +1,220 @@
+"""One request → FetchResult. httpx errors are translated here and nowhere else.
+
+Redirects are followed by hand so each hop is checked (scheme, allow-list, private addresses);
+the body is streamed under a byte cap and an overall deadline (a trickling body cannot hold a slot
+forever); block pages are recognised and reported, never solved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from crawler.select import host_allowed, is_private_host
+from gongkai.model import FetchStatus
+
+__all__ = ["FetchConfig", "FetchResult", "Fetcher", "classify_block", "parse_retry_after"]
+
+USER_AGENT = "gongkai/0.1 (research crawler for government disclosure reports; polite; +robots.txt)"
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    max_bytes: int = 50 * 1024 * 1024
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0  # whole request incl. body: a trickling body ends here
+    max_redirects: int = 5
+    allow_hosts: frozenset[str] = frozenset()  # beyond .gov.cn; these may also be private addresses
+    user_agent: str = USER_AGENT
+
+
+@dataclass
+class FetchResult:
+    url: str  # requested URL
+    final_url: str
+    status: FetchStatus
+    http_status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    error: str | None = None
+    retry_after: float | None = None
+    elapsed: float = 0.0
+    redirects: list[str] = field(default_factory=list)
+    request_headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def retryable(self) -> bool:
+        return self.status in (FetchStatus.TIMEOUT, FetchStatus.NETWORK_ERROR, FetchStatus.SERVER_ERROR,
+                               FetchStatus.RATE_LIMITED)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    if not value:
+        return None
+    v = value.strip()
+    if v.isdigit():
+        return float(v)
+    try:
+        when = parsedate_to_datetime(v)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+_SOFT_404 = re.compile("页面不存在|找不到|访问的页面不存在|页面已删除|404 Not Found|您访问的页面".encode(), re.I)
+_STUB = re.compile(rb"location\.(?:href|replace)|window\.location|http-equiv=.?refresh", re.I)
+
+
+def classify_block(http_status: int, body: bytes, content_type: str) -> str | None:
+    """Reason a response is a block page (412 `$_ts`, 418, 403, tiny stub, soft 404), else None."""
+    if http_status == 412:
+        return "challenge_412_ts" if b"$_ts" in body else "precondition_412"
+    if http_status == 418:
+        return "waf_418"
+    if http_status == 403:
+        return "forbidden_403"
+    if http_status == 200 and ("html" in content_type or not content_type):
+        if len(body) < 400 and _STUB.search(body) and b"<a " not in body:
+            return "stub"
+        if len(body) < 3000 and _SOFT_404.search(body):
+            return "soft_404"
+    return None
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class Fetcher:
+    """Owns one httpx.AsyncClient; `fetch` never raises for network or HTTP trouble."""
+
+    def __init__(self, config: FetchConfig, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.config = config
+        timeout = httpx.Timeout(config.read_timeout, connect=config.connect_timeout)
+        self.client = httpx.AsyncClient(follow_redirects=False, timeout=timeout, transport=transport,
+                                        headers={"User-Agent": config.user_agent}, trust_env=False,
+                                        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50))
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    def check_target(self, url: str, *, first: bool) -> str | None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return f"scheme {parts.scheme or '?'} not allowed"
+        host = (parts.hostname or "").lower()
+        if host in self.config.allow_hosts:
+            return None
+        if is_private_host(host):
+            return f"private address {host}"
+        if not host_allowed(host, self.config.allow_hosts):
+            return f"host {host} not on the allow-list"
+        return None
+
+    async def fetch(self, url: str, *, method: str = "GET", form: dict[str, str] | None = None,
+                    etag: str | None = None, last_modified: str | None = None,
+                    max_bytes: int | None = None) -> FetchResult:
+        start = time.monotonic()
+        result = FetchResult(url=url, final_url=url, status=FetchStatus.NETWORK_ERROR)
+        problem = self.check_target(url, first=True)
+        if problem:
+            result.status, result.error = FetchStatus.HOST_NOT_ALLOWED, problem
+            return result
+        try:
+            async with asyncio.timeout(self.config.total_timeout):
+                await self._follow(result, method, form, etag, last_modified, max_bytes or self.config.max_bytes)
+        except TimeoutError:
+            result.status, result.error = FetchStatus.TIMEOUT, f"no complete response in {self.config.total_timeout}s"
+        except httpx.TimeoutException as e:
+            result.status, result.error = FetchStatus.TIMEOUT, f"{type(e).__name__}: {e}"
+        except _TooLarge as e:
+            result.status, result.error, result.body = FetchStatus.TOO_LARGE, str(e), b""
+        except (httpx.TransportError, httpx.InvalidURL, httpx.DecodingError) as e:
+            result.status, result.error = FetchStatus.NETWORK_ERROR, f"{type(e).__name__}: {e}"
+        result.elapsed = time.monotonic() - start
+        return result
+
+    async def _follow(self, result: FetchResult, method: str, form: dict[str, str] | None, etag: str | None,
+                      last_modified: str | None, max_bytes: int) -> None:
+        url = result.url
+        seen = {url}
+        for _hop in range(self.config.max_redirects + 1):
+            headers: dict[str, str] = {}
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+            result.request_headers = {"User-Agent": self.config.user_agent, **headers}
+            req = self.client.build_request(method, url, headers=headers, data=form)
+            resp = await self.client.send(req, stream=True)
+            try:
+                result.final_url = url
+                result.http_status = resp.status_code
+                result.headers = dict(resp.headers)
+                if resp.is_redirect and "location" in resp.headers:
+                    nxt = urljoin(url, resp.headers["location"])
+                    result.redirects.append(nxt)
+                    problem = self.check_target(nxt, first=False)
+                    if problem:
+                        result.status, result.error = FetchStatus.REDIRECT_REJECTED, problem
+                        return
+                    if nxt in seen:
+                        result.status, result.error = FetchStatus.REDIRECT_LOOP, f"loop back to {nxt}"
+                        return
+                    seen.add(nxt)
+                    url = nxt
+                    if resp.status_code == 303:
+                        method, form = "GET", None
+                    continue
+                result.body = await _read_capped(resp, max_bytes)
+            finally:
+                await resp.aclose()
+            self._classify(result, resp)
+            return
+        result.status, result.error = FetchStatus.REDIRECT_LOOP, f"more than {self.config.max_redirects} redirects"
+
+    def _classify(self, result: FetchResult, resp: httpx.Response) -> None:
+        code = resp.status_code
+        ctype = resp.headers.get("content-type", "").lower()
+        if code == 304:
+            result.status = FetchStatus.NOT_MODIFIED
+            return
+        block = classify_block(code, result.body, ctype)
+        if block:
+            result.status, result.error = FetchStatus.BLOCKED, block
+            result.retry_after = parse_retry_after(resp.headers.get("retry-after"))
+            return
+        if code == 429:
+            result.status, result.error = FetchStatus.RATE_LIMITED, "429"
+            result.retry_after = parse_retry_after(resp.headers.get("retry-after"))
+        elif code >= 500:
+            result.status, result.error = FetchStatus.SERVER_ERROR, str(code)
+            result.retry_after = parse_retry_after(resp.headers.get("retry-after"))
+        elif code >= 400:
+            result.status, result.error = FetchStatus.HTTP_ERROR, str(code)
+        else:
+            result.status = FetchStatus.FETCHED
+
+
+async def _read_capped(resp: httpx.Response, max_bytes: int) -> bytes:
+    declared = resp.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise _TooLarge(f"declared {declared} bytes > cap {max_bytes}")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in resp.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise _TooLarge(f"body over cap {max_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,402 @@
+"""The crawl loop: frontier → politeness → fetch → raw store → discovery → frontier. Never parses tables.
+
+One asyncio task per host works through that host's pending URLs one at a time (so never two
+requests in flight to a host); up to `max_hosts` hosts run in parallel. Every outcome is committed
+to SQLite before the next URL is taken, so kill -9 loses at most the URL in flight, and `add` being
+idempotent on (url, sha256) means re-fetching it after a restart stores nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import urlencode, urlsplit
+
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_result,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from crawler.decode import decode_html
+from crawler.discover import Link, Page, discover
+from crawler.fetch import FetchConfig, Fetcher, FetchResult
+from crawler.polite import Politeness, rules_from_response
+from crawler.select import canonical_url, host_allowed
+from crawler.sites import Source
+from crawler.sniff import MIME, sniff
+from gongkai.model import FetchStatus
+from gongkai.store import FrontierItem, RawStore
+from gongkai.store.raw import utc_now
+
+__all__ = ["CrawlConfig", "CrawlSummary", "Crawler", "SourceStats", "crawl"]
+
+
+@dataclass(frozen=True)
+class CrawlConfig:
+    data_dir: Path
+    delay: float = 2.0  # seconds between requests to one host (raised by Crawl-delay, Retry-After)
+    allow_hosts: frozenset[str] = frozenset()  # beyond .gov.cn (bare-IP portals; 127.0.0.1 in tests)
+    max_pages: int | None = None  # requests this invocation; the run stays open to resume
+    max_depth: int = 3  # column nesting below an entry page
+    max_hosts: int = 32  # hosts crawled in parallel
+    attempts: int = 4  # tries per URL on timeouts, connection errors, 5xx and 429
+    backoff_base: float = 1.0
+    backoff_max: float = 60.0
+    max_retry_after: float = 120.0  # a longer Retry-After ends the tries for this run
+    block_backoff: float = 30.0  # pause after a block page, doubled per block
+    block_limit: int = 3  # blocks before a host is left alone for the rest of the run
+    robots_retry: float = 30.0  # seconds before asking again for an unavailable robots.txt
+    robots_attempts: int = 3
+    max_page_bytes: int = 20 * 1024 * 1024
+    max_attachment_bytes: int = 100 * 1024 * 1024
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    log_path: Path | None = None  # JSON lines; default data_dir/logs/crawl-<run>.jsonl
+
+
+@dataclass
+class SourceStats:
+    pages: int = 0
+    reports: int = 0
+    attachments: int = 0
+    new: int = 0
+    changed: int = 0
+    not_modified: int = 0
+    blocked: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class CrawlSummary:
+    run_id: int
+    resumed: bool
+    requests: int = 0
+    finished: bool = False
+    pending: int = 0
+    sources: dict[str, SourceStats] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def stats(self, source: str) -> SourceStats:
+        return self.sources.setdefault(source, SourceStats())
+
+
+Event = dict[str, Any]
+
+
+class Crawler:
+    def __init__(self, config: CrawlConfig, sources: list[Source], *, on_event: Callable[[Event], None] | None = None,
+                 politeness: Politeness | None = None) -> None:
+        self.cfg = config
+        self.sources = {s.name: s for s in sources}
+        extra = set(config.allow_hosts)
+        for s in sources:
+            extra.update(s.hosts)
+        self.allow = frozenset(h.lower() for h in extra)
+        self.on_event = on_event or (lambda e: None)
+        self.polite = politeness or Politeness(config.delay, robots_retry=config.robots_retry)
+        self.fetch_config = FetchConfig(max_bytes=config.max_page_bytes, connect_timeout=config.connect_timeout,
+                                        read_timeout=config.read_timeout, total_timeout=config.total_timeout,
+                                        allow_hosts=self.allow)
+        self.store: RawStore | None = None
+        self.fetcher: Fetcher | None = None
+        self.summary: CrawlSummary | None = None
+        self.run_id = 0
+        self._requests = 0
+        self._log: TextIO | None = None
+        self._blocks: dict[str, int] = {}
+        self.refused: list[str] = []
+
+    # ------------------------------------------------------------------ setup
+    def _seed(self, store: RawStore) -> int:
+        n = 0
+        for s in self.sources.values():
+            url = canonical_url(s.entry)
+            if not host_allowed(urlsplit(url).hostname or "", self.allow):
+                self.refused.append(f"{s.name}: host of {url} is not .gov.cn or registered (--allow-host)")
+                continue
+            n += store.state.enqueue(url=url, kind="list", source=s.name, host=urlsplit(url).netloc,
+                                     family=s.family, depth=0)
+        return n
+
+    def plan(self) -> list[FrontierItem]:
+        """--dry-run: seed the frontier (a no-op for known URLs) and list what would be fetched."""
+        with RawStore(self.cfg.data_dir) as store:
+            self._seed(store)
+            return store.state.pending()
+
+    async def run(self) -> CrawlSummary:
+        store = self.store = RawStore(self.cfg.data_dir)
+        self.run_id, resumed = store.state.open_run(utc_now(), {"sources": sorted(self.sources)})
+        self.summary = CrawlSummary(self.run_id, resumed)
+        log_path = self.cfg.log_path or self.cfg.data_dir / "logs" / f"crawl-{self.run_id}.jsonl"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = open(log_path, "a", encoding="utf-8")  # noqa: SIM115 - closed in finally
+        self.fetcher = Fetcher(self.fetch_config)
+        try:
+            self._seed(store)
+            for msg in self.refused:
+                self._note_error(msg)
+            self._emit("run_started", run_id=self.run_id, resumed=resumed, pending=store.state.count_frontier("pending"))
+            await self._loop()
+            pending = store.state.count_frontier("pending")
+            self.summary.pending = pending
+            if pending == 0:
+                store.state.finish_run(self.run_id, utc_now())
+                self.summary.finished = True
+            self.summary.requests = self._requests
+            self._emit("run_finished", finished=self.summary.finished, pending=pending, requests=self._requests)
+            return self.summary
+        finally:
+            await self.fetcher.aclose()
+            self._log.close()
+            store.close()
+
+    def _budget_left(self) -> bool:
+        return self.cfg.max_pages is None or self._requests < self.cfg.max_pages
+
+    async def _loop(self) -> None:
+        assert self.store is not None
+        active: dict[str, asyncio.Task[None]] = {}
+        while True:
+            if self._budget_left() and len(active) < self.cfg.max_hosts:
+                for host in self.store.state.pending_hosts(set(active), self.cfg.max_hosts - len(active)):
+                    active[host] = asyncio.create_task(self._host_worker(host), name=f"host:{host}")
+            if not active:
+                return
+            done, _ = await asyncio.wait(active.values(), timeout=0.2, return_when=asyncio.FIRST_COMPLETED)
+            for host, task in list(active.items()):
+                if task in done:
+                    del active[host]
+                    exc = task.exception()
+                    if exc is not None:  # a bug of ours: note it, keep the other hosts going
+                        self._note_error(f"{host}: worker crashed: {type(exc).__name__}: {exc}")
+
+    # ------------------------------------------------------------------ per host
+    async def _host_worker(self, host: str) -> None:
+        assert self.store is not None
+        state = self.store.state
+        slot = self.polite.slot(host)
+        while self._budget_left():
+            item = state.next_for_host(host)
+            if item is None:
+                return
+            if self.polite.robots_due(host):
+                await self._fetch_robots(host, urlsplit(item.url).scheme)
+                continue
+            rules = self.polite.robots[host]
+            if rules.status == "unavailable":
+                if rules.attempts >= self.cfg.robots_attempts:
+                    n = state.park_host(host, "deferred", FetchStatus.ROBOTS_UNAVAILABLE, self.run_id)
+                    self._emit("robots_unavailable", host=host, deferred=n)
+                    return  # pending items stay pending: the next run asks again
+                await self.polite.sleep(max(0.0, rules.checked_at + self.cfg.robots_retry - self.polite.clock()))
+                continue
+            if not rules.allowed(item.url, self.fetch_config.user_agent):
+                state.mark(item.key, "skipped", outcome=FetchStatus.ROBOTS_DISALLOWED, run_id=self.run_id)
+                self._stats(item).skipped += 1
+                self._emit("fetch", url=item.url, host=host, source=item.source, outcome="robots_disallowed")
+                continue
+            result = await self._fetch_with_retries(item, slot)
+            stop = self._handle(item, result)
+            if stop:
+                return
+
+    async def _fetch_robots(self, host: str, scheme: str) -> None:
+        assert self.fetcher is not None and self.store is not None
+        slot = self.polite.slot(host)
+        url = f"{scheme}://{host}/robots.txt"
+        async with slot:
+            self._requests += 1
+            r = await self.fetcher.fetch(url, max_bytes=512 * 1024)
+        code = r.http_status if r.status not in (FetchStatus.TIMEOUT, FetchStatus.NETWORK_ERROR) else None
+        if r.status in (FetchStatus.REDIRECT_REJECTED, FetchStatus.REDIRECT_LOOP, FetchStatus.TOO_LARGE):
+            code = 404  # unusable file: RFC 9309 treats "unavailable" (4xx-like) as allow
+        rules = rules_from_response(code, r.body, self.polite.clock())
+        self.polite.set_robots(host, rules, self.fetch_config.user_agent)
+        self.store.state.set_host(host, utc_now(), robots_status=rules.status,
+                                  crawl_delay=rules.crawl_delay(self.fetch_config.user_agent))
+        self._log_fetch(url, host, None, r, outcome=f"robots_{rules.status}")
+
+    async def _fetch_with_retries(self, item: FrontierItem, slot: Any) -> FetchResult:
+        assert self.store is not None
+        etag, last_mod, _sha = self.store.state.validators(item.url)
+        cap = self.cfg.max_attachment_bytes if item.kind == "attachment" else self.cfg.max_page_bytes
+
+        async def attempt() -> FetchResult:
+            assert self.fetcher is not None
+            async with slot:
+                self._requests += 1
+                r = await self.fetcher.fetch(item.url, method=item.method, form=item.form, etag=etag,
+                                             last_modified=last_mod, max_bytes=cap)
+            if r.retry_after:
+                slot.defer(min(r.retry_after, self.cfg.max_retry_after))
+            if r.retryable:
+                self._log_fetch(item.url, item.host, item.source, r, outcome=f"retry:{r.status}")
+            return r
+
+        expo = wait_exponential_jitter(multiplier=self.cfg.backoff_base, max=self.cfg.backoff_max,
+                                       jitter=self.cfg.backoff_base)
+
+        def wait(rs: RetryCallState) -> float:
+            base = float(expo(rs))
+            r = rs.outcome.result() if rs.outcome is not None else None
+            if r is not None and r.retry_after:
+                return max(base, min(r.retry_after, self.cfg.max_retry_after))
+            return base
+
+        def should_retry(r: FetchResult) -> bool:
+            too_long = r.retry_after is not None and r.retry_after > self.cfg.max_retry_after
+            return r.retryable and not too_long and self._budget_left()
+
+        retryer = AsyncRetrying(stop=stop_after_attempt(self.cfg.attempts), wait=wait,
+                                retry=retry_if_result(should_retry), sleep=self.polite.sleep,
+                                retry_error_callback=lambda rs: rs.outcome.result() if rs.outcome else None)
+        result: FetchResult = await retryer(attempt)
+        return result
+
+    # ------------------------------------------------------------------ outcomes
+    def _handle(self, item: FrontierItem, r: FetchResult) -> bool:
+        """Store, discover, mark. True when the host should be left alone for the rest of the run."""
+        assert self.store is not None
+        state, st = self.store.state, self._stats(item)
+        outcome: str = str(r.status)
+        if r.status == FetchStatus.FETCHED:
+            outcome = self._store_and_discover(item, r)
+            state.mark(item.key, "done", outcome=outcome, run_id=self.run_id)
+        elif r.status == FetchStatus.NOT_MODIFIED:
+            st.not_modified += 1
+            state.mark(item.key, "done", outcome=outcome, run_id=self.run_id)
+        elif r.status == FetchStatus.BLOCKED:
+            st.blocked += 1
+            self._archive(item, r)
+            state.mark(item.key, "blocked", outcome=outcome, run_id=self.run_id, error=r.error)
+            n = self._blocks[item.host] = self._blocks.get(item.host, 0) + 1
+            self.polite.slot(item.host).defer(self.cfg.block_backoff * 2 ** (n - 1))
+            if n >= self.cfg.block_limit:
+                state.set_host(item.host, utc_now(), blocked=1, last_outcome="blocked")
+                st.blocked += state.park_host(item.host, "blocked", "host_blocked", self.run_id)
+                self._log_fetch(item.url, item.host, item.source, r, outcome=str(outcome))
+                self._emit("host_blocked", host=item.host, blocks=n)
+                return True
+        else:
+            st.failed += 1
+            if r.body:
+                self._archive(item, r)
+            state.mark(item.key, "failed", outcome=outcome, run_id=self.run_id, error=r.error)
+        self._log_fetch(item.url, item.host, item.source, r, outcome=str(outcome))
+        return False
+
+    def _archive(self, item: FrontierItem, r: FetchResult) -> None:
+        """Non-2xx bodies (block pages, error pages) go to WARC as evidence, not to the document index."""
+        assert self.store is not None
+        self.store.archive(r.final_url, r.body, status=r.http_status or 0, headers=r.headers)
+
+    def _store_and_discover(self, item: FrontierItem, r: FetchResult) -> str:
+        assert self.store is not None
+        store, st = self.store, self._stats(item)
+        kind = {"list": "page", "report": "report", "attachment": "attachment"}[item.kind]
+        ctype = r.headers.get("content-type", "")
+        sniffed = sniff(r.body)
+        if item.kind == "attachment" and sniffed in ("html", "empty"):
+            st.failed += 1
+            self._archive(item, r)
+            return "not_an_attachment"
+        before = store.find(item.url, _sha(r.body))
+        doc = store.add(item.url, r.body, status=r.http_status or 200, headers=r.headers, kind=kind,
+                        parent_url=item.parent_url, title=item.title, report_year=item.report_year,
+                        method=item.method, request_headers=r.request_headers,
+                        request_body=_form_bytes(item.form), content_type=MIME.get(sniffed))
+        store.state.set_validators(item.url, r.headers.get("etag"), r.headers.get("last-modified"), doc.sha256)
+        is_new = before is None
+        if item.kind == "list":
+            st.pages += 1
+        elif item.kind == "report":
+            st.reports += 1
+        else:
+            st.attachments += 1
+        if is_new and item.kind != "list":
+            if doc.version == 1:
+                st.new += 1
+            else:
+                st.changed += 1
+        if sniffed in ("html", "xml", "json", "text") and item.kind in ("list", "report"):
+            text, _enc = decode_html(r.body, ctype)
+            src = self.sources.get(item.source)
+            page = Page(r.final_url, text, ctype, item.kind, item.depth, item.form,
+                        dict(src.overrides) if src and item.depth == 0 else {})
+            self._enqueue(item, discover(page, max_depth=int((src.overrides if src else {}).get(
+                "max_depth", self.cfg.max_depth))))
+        return "fetched" if is_new else "unchanged"
+
+    def _enqueue(self, parent: FrontierItem, links: list[Link]) -> None:
+        assert self.store is not None
+        found = 0
+        for link in links:
+            url = canonical_url(link.url)
+            host = urlsplit(url).hostname or ""
+            if urlsplit(url).scheme not in ("http", "https") or not host_allowed(host, self.allow):
+                continue
+            kind = link.kind
+            if kind == "attachment" and parent.kind == "list" and link.parent_url is None:
+                continue
+            new = self.store.state.enqueue(
+                url=url, kind=kind, source=parent.source, host=urlsplit(url).netloc, family=link.family,
+                method=link.method, form=link.form, parent_url=link.parent_url or parent.url,
+                title=link.title or (parent.title if kind == "attachment" else None),
+                report_year=link.report_year or (parent.report_year if kind == "attachment" else None),
+                depth=parent.depth + (0 if link.same_depth else 1))
+            found += new and kind == "report"
+        if found:
+            self._emit("reports_found", source=parent.source, count=found)
+
+    # ------------------------------------------------------------------ bookkeeping
+    def _stats(self, item: FrontierItem) -> SourceStats:
+        assert self.summary is not None
+        return self.summary.stats(item.source)
+
+    def _note_error(self, msg: str) -> None:
+        assert self.summary is not None
+        self.summary.errors.append(msg)
+        self._emit("error", message=msg)
+
+    def _log_fetch(self, url: str, host: str, source: str | None, r: FetchResult, *, outcome: str) -> None:
+        assert self.store is not None
+        self.store.state.log_fetch(run_id=self.run_id, url=url, host=host, source=source, at=utc_now(),
+                                   http_status=r.http_status, outcome=outcome, error=r.error, nbytes=len(r.body),
+                                   sha256=_sha(r.body) if r.body else None, elapsed_ms=int(r.elapsed * 1000))
+        self._emit("fetch", url=url, host=host, source=source, outcome=outcome, http_status=r.http_status,
+                   error=r.error, bytes=len(r.body))
+
+    def _emit(self, event: str, **fields: Any) -> None:
+        rec = {"event": event, "at": utc_now(), "t": round(time.monotonic(), 3), **fields}
+        if self._log is not None:
+            self._log.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            self._log.flush()
+        self.on_event(rec)
+
+
+def _sha(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _form_bytes(form: dict[str, str] | None) -> bytes | None:
+    return urlencode(form).encode() if form else None
+
+
+def crawl(config: CrawlConfig, sources: list[Source], on_event: Callable[[Event], None] | None = None) -> CrawlSummary:
+    return asyncio.run(Crawler(config, sources, on_event=on_event).run())
+
+
+def summary_dict(summary: CrawlSummary) -> dict[str, Any]:
+    return asdict(summary)

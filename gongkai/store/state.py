@@ -1,0 +1,283 @@
+"""SQLite state: document index, crawl frontier, fetch log, HTTP validators, per-host state.
+
+Schema changes are named migrations applied in order and recorded in `migrations`. Every write
+method commits its own transaction, so a process killed at any point loses at most the item in
+flight (WAL mode: a committed transaction survives kill -9).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["FrontierItem", "StateDB"]
+
+_MIGRATIONS: tuple[tuple[str, str], ...] = (
+    ("0001_documents", """
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        content_type TEXT NOT NULL DEFAULT '',
+        fetched_at TEXT NOT NULL,
+        source TEXT NOT NULL,
+        parent_url TEXT,
+        title TEXT,
+        report_year INTEGER,
+        kind TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        warc_file TEXT NOT NULL,
+        warc_offset INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        UNIQUE (url, sha256)
+    );
+    CREATE INDEX documents_kind ON documents (kind, url, version);
+    """),
+    ("0002_crawl_state", """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        args TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE frontier (
+        key TEXT PRIMARY KEY,           -- url, or url + form for POST list requests
+        url TEXT NOT NULL,
+        method TEXT NOT NULL DEFAULT 'GET',
+        form TEXT,                       -- JSON object for POST bodies
+        kind TEXT NOT NULL,              -- list | report | attachment
+        family TEXT NOT NULL DEFAULT 'generic',
+        source TEXT NOT NULL,
+        host TEXT NOT NULL,
+        parent_url TEXT,
+        title TEXT,
+        report_year INTEGER,
+        depth INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'pending',
+        outcome TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        run_id INTEGER,
+        seq INTEGER NOT NULL
+    );
+    CREATE INDEX frontier_pending ON frontier (state, host, seq);
+    CREATE TABLE fetch_log (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER,
+        url TEXT NOT NULL,
+        host TEXT NOT NULL,
+        source TEXT,
+        at TEXT NOT NULL,
+        http_status INTEGER,
+        outcome TEXT NOT NULL,
+        error TEXT,
+        bytes INTEGER,
+        sha256 TEXT,
+        elapsed_ms INTEGER
+    );
+    CREATE TABLE http_cache (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        sha256 TEXT
+    );
+    CREATE TABLE hosts (
+        host TEXT PRIMARY KEY,
+        robots_status TEXT,
+        crawl_delay REAL,
+        blocked INTEGER NOT NULL DEFAULT 0,
+        last_outcome TEXT,
+        updated_at TEXT
+    );
+    """),
+    ("0003_frontier_seq_index", """
+    CREATE INDEX frontier_seq ON frontier (seq);
+    CREATE INDEX fetch_log_url ON fetch_log (url);
+    """),
+)
+
+
+@dataclass
+class FrontierItem:
+    key: str
+    url: str
+    method: str
+    form: dict[str, str] | None
+    kind: str
+    family: str
+    source: str
+    host: str
+    parent_url: str | None
+    title: str | None
+    report_year: int | None
+    depth: int
+    attempts: int
+
+
+_FRONTIER_COLS = "key, url, method, form, kind, family, source, host, parent_url, title, report_year, depth, attempts"
+
+
+def _item(row: sqlite3.Row) -> FrontierItem:
+    form = json.loads(row["form"]) if row["form"] else None
+    return FrontierItem(row["key"], row["url"], row["method"], form, row["kind"], row["family"], row["source"],
+                        row["host"], row["parent_url"], row["title"], row["report_year"], row["depth"],
+                        row["attempts"])
+
+
+def frontier_key(url: str, form: dict[str, str] | None) -> str:
+    if not form:
+        return url
+    return url + "#POST:" + json.dumps(form, sort_keys=True, ensure_ascii=False)
+
+
+class StateDB:
+    def __init__(self, path: Path, *, fsync: bool = False) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+        done = {r[0] for r in self.conn.execute("SELECT name FROM migrations")}
+        for name, sql in _MIGRATIONS:
+            if name in done:
+                continue
+            with self.tx():
+                for stmt in sql.split(";"):
+                    if stmt.strip():
+                        self.conn.execute(stmt)
+                self.conn.execute("INSERT INTO migrations VALUES (?, datetime('now'))", (name,))
+
+    def tx(self) -> _Tx:
+        return _Tx(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        return list(self.conn.execute(sql, params))
+
+    # ---------------------------------------------------------------- runs
+    def open_run(self, now: str, args: dict[str, Any], resume: bool = True) -> tuple[int, bool]:
+        """(run id, resumed). An unfinished last run is resumed; otherwise a new run re-queues everything."""
+        last = self.conn.execute("SELECT id, finished_at FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        if resume and last is not None and last["finished_at"] is None:
+            with self.tx():  # hosts that were blocked or had no robots.txt get another chance
+                self.conn.execute("UPDATE frontier SET state='pending' WHERE state IN ('blocked', 'deferred')")
+                self.conn.execute("UPDATE hosts SET blocked=0")
+            return int(last["id"]), True
+        with self.tx():
+            cur = self.conn.execute("INSERT INTO runs (started_at, args) VALUES (?, ?)", (now, json.dumps(args)))
+            run_id = int(cur.lastrowid or 0)
+            # a refresh: revisit every known URL (conditional GETs make unchanged ones cheap)
+            self.conn.execute("UPDATE frontier SET state='pending', attempts=0, error=NULL")
+            self.conn.execute("UPDATE hosts SET blocked=0")
+        return run_id, False
+
+    def finish_run(self, run_id: int, now: str) -> None:
+        with self.tx():
+            self.conn.execute("UPDATE runs SET finished_at=? WHERE id=?", (now, run_id))
+
+    # ---------------------------------------------------------------- frontier
+    def enqueue(self, *, url: str, kind: str, source: str, host: str, family: str = "generic",
+                method: str = "GET", form: dict[str, str] | None = None, parent_url: str | None = None,
+                title: str | None = None, report_year: int | None = None, depth: int = 0) -> bool:
+        """Add a URL once; True when it was new. Existing rows keep their state (the seen set)."""
+        key = frontier_key(url, form)
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO frontier (key, url, method, form, kind, family, source, host, parent_url,"
+            " title, report_year, depth, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,"
+            " (SELECT COALESCE(MAX(seq), 0) + 1 FROM frontier))",
+            (key, url, method, json.dumps(form, ensure_ascii=False) if form else None, kind, family, source,
+             host, parent_url, title, report_year, depth),
+        )
+        return cur.rowcount == 1
+
+    def pending_hosts(self, exclude: set[str], limit: int) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT host FROM frontier f WHERE state='pending'"
+            " AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.host=f.host AND h.blocked=1)"
+            " GROUP BY host ORDER BY MIN(seq) LIMIT ?", (limit + len(exclude),))
+        return [r["host"] for r in rows if r["host"] not in exclude][:limit]
+
+    def next_for_host(self, host: str) -> FrontierItem | None:
+        row = self.conn.execute(
+            f"SELECT {_FRONTIER_COLS} FROM frontier WHERE state='pending' AND host=?"
+            " ORDER BY CASE kind WHEN 'list' THEN 0 ELSE 1 END, seq LIMIT 1", (host,)).fetchone()
+        return _item(row) if row else None
+
+    def pending(self, limit: int = 1_000_000) -> list[FrontierItem]:
+        rows = self.conn.execute(f"SELECT {_FRONTIER_COLS} FROM frontier WHERE state='pending' ORDER BY seq"
+                                 " LIMIT ?", (limit,))
+        return [_item(r) for r in rows]
+
+    def mark(self, key: str, state: str, *, outcome: str, run_id: int, error: str | None = None,
+             attempts: int | None = None) -> None:
+        self.conn.execute(
+            "UPDATE frontier SET state=?, outcome=?, error=?, run_id=?, attempts=COALESCE(?, attempts + 1)"
+            " WHERE key=?", (state, outcome, error, run_id, attempts, key))
+
+    def park_host(self, host: str, state: str, outcome: str, run_id: int) -> int:
+        """Set aside every pending URL of a host (blocked, robots unavailable) until the next run."""
+        cur = self.conn.execute("UPDATE frontier SET state=?, outcome=?, run_id=? WHERE host=? AND state='pending'",
+                                (state, outcome, run_id, host))
+        return cur.rowcount
+
+    def count_frontier(self, state: str | None = None) -> int:
+        if state is None:
+            return int(self.conn.execute("SELECT COUNT(*) FROM frontier").fetchone()[0])
+        return int(self.conn.execute("SELECT COUNT(*) FROM frontier WHERE state=?", (state,)).fetchone()[0])
+
+    # ---------------------------------------------------------------- fetch log, validators, hosts
+    def log_fetch(self, *, run_id: int, url: str, host: str, source: str | None, at: str,
+                  http_status: int | None, outcome: str, error: str | None = None, nbytes: int | None = None,
+                  sha256: str | None = None, elapsed_ms: int | None = None) -> None:
+        self.conn.execute(
+            "INSERT INTO fetch_log (run_id, url, host, source, at, http_status, outcome, error, bytes, sha256,"
+            " elapsed_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (run_id, url, host, source, at, http_status, outcome, error, nbytes, sha256, elapsed_ms))
+
+    def validators(self, url: str) -> tuple[str | None, str | None, str | None]:
+        row = self.conn.execute("SELECT etag, last_modified, sha256 FROM http_cache WHERE url=?", (url,)).fetchone()
+        if row is None:
+            return None, None, None
+        return row["etag"], row["last_modified"], row["sha256"]
+
+    def set_validators(self, url: str, etag: str | None, last_modified: str | None, sha256: str) -> None:
+        self.conn.execute(
+            "INSERT INTO http_cache (url, etag, last_modified, sha256) VALUES (?,?,?,?)"
+            " ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, last_modified=excluded.last_modified,"
+            " sha256=excluded.sha256", (url, etag, last_modified, sha256))
+
+    def set_host(self, host: str, now: str, **fields: Any) -> None:
+        self.conn.execute("INSERT OR IGNORE INTO hosts (host, updated_at) VALUES (?, ?)", (host, now))
+        for k, v in fields.items():
+            if k not in ("robots_status", "crawl_delay", "blocked", "last_outcome"):
+                raise ValueError(k)
+            self.conn.execute(f"UPDATE hosts SET {k}=?, updated_at=? WHERE host=?", (v, now, host))
+
+    def iter_rows(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[sqlite3.Row]:
+        yield from self.conn.execute(sql, params)
+
+
+class _Tx:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")

@@ -1,0 +1,169 @@
+"""Fault matrix against a real server on 127.0.0.1: every fault is either survived (the report is
+stored once the fault passes) or recorded with its status, and the rest of the run goes on."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from crawler.portal_server import Req, Resp, Site, serve
+from crawler.sites import Source
+from gongkai.store import RawStore
+from tests.crawler.conftest import fast_config, run_crawl
+
+T = "政府信息公开工作年度报告"
+
+
+def _page(i: int) -> bytes:
+    return f"<html><head><meta charset='utf-8'></head><body><h1>第{i}局2023年{T}</h1>{'正文' * 200}</body></html>".encode()
+
+
+def _ok(i: int) -> Resp:
+    return Resp(200, _page(i), {"Content-Type": "text/html; charset=utf-8"})
+
+
+def first(n: int, fault: Resp, i: int) -> Callable[[Req], Resp]:
+    """The fault for the first `n` requests, then the real page (a transient failure)."""
+    return lambda req: fault if req.count <= n else _ok(i)
+
+
+TRANSIENT: dict[str, Callable[[int], Callable[[Req], Resp]]] = {
+    "timeout": lambda i: first(1, Resp(action="hang", pause=3.0), i),
+    "reset": lambda i: first(1, Resp(200, _page(i), {"Content-Type": "text/html"}, action="reset"), i),
+    "http500": lambda i: first(2, Resp(500, b"<html>Internal Server Error</html>"), i),
+    "http503": lambda i: first(1, Resp(503, b"busy", {"Retry-After": "1"}), i),
+    "http429": lambda i: first(1, Resp(429, b"slow down", {"Retry-After": "1"}), i),
+    "trickle": lambda i: first(1, Resp(200, _page(i)[:60], {"Content-Type": "text/html"}, action="trickle",
+                                       pause=0.1), i),
+    "truncated": lambda i: first(1, Resp(200, _page(i), {"Content-Type": "text/html"}, action="truncate"), i),
+}
+# wrong declared charset is not a failure: bytes are stored as sent, and the title must still be read
+GBK_BODY = f"<html><body><h1>某局2023年{T}</h1></body></html>".encode("gbk")
+PERMANENT: dict[str, tuple[Resp | None, str, str | None]] = {
+    "ts412": (Resp(412, b"<html><script>$_ts=window['$_ts'];$_ts.cd='x';</script></html>"), "blocked",
+              "challenge_412_ts"),
+    "waf418": (Resp(418, "<html>访问被拦截！</html>".encode()), "blocked", "waf_418"),
+    "http404": (Resp(404, b"<html>no</html>"), "http_error", "404"),
+    "loop": (None, "redirect_loop", None),
+    "chain": (None, "redirect_loop", "more than 5 redirects"),
+    "private": (Resp(302, b"", {"Location": "http://10.20.30.40/report.html"}), "redirect_rejected",
+                "private address 10.20.30.40"),
+    "metadata": (Resp(302, b"", {"Location": "http://169.254.169.254/latest/"}), "redirect_rejected", None),
+    "file": (Resp(302, b"", {"Location": "file:///etc/passwd"}), "redirect_rejected", "scheme file not allowed"),
+    "offsite": (Resp(301, b"", {"Location": "http://365betchina.com/r.html"}), "redirect_rejected", None),
+    "huge": (Resp(200, b"", {"Content-Type": "text/html"}, action="huge"), "too_large", None),
+}
+
+
+@pytest.fixture
+def fault_site() -> Iterator[tuple[Site, str]]:
+    site = Site("faults")
+    base, stop = serve(site)
+    items = []
+    for i, name in enumerate(TRANSIENT):
+        site.add(f"/r/{name}.html", TRANSIENT[name](i))
+        items.append((f"/r/{name}.html", f"第{i}局2023年{T}"))
+    site.add("/r/charset.html", Resp(200, GBK_BODY, {"Content-Type": "text/html; charset=utf-8"}))
+    items.append(("/r/charset.html", f"第98局2023年{T}"))
+    site.add("/r/moved.html", Resp(301, b"", {"Location": "/r/target.html"}))
+    site.add("/r/target.html", _ok(99))
+    items.append(("/r/moved.html", f"第99局2023年{T}"))
+    for name, (resp, _o, _e) in PERMANENT.items():
+        if name == "chain":  # 7 distinct hops: over the redirect limit though never a loop
+            for k in range(7):
+                site.add("/r/chain.html" if k == 0 else f"/r/chain{k}.html",
+                         Resp(302, b"", {"Location": f"/r/chain{k + 1}.html"}))
+        elif name == "loop":
+            site.add("/r/loop.html", Resp(302, b"", {"Location": "/r/loop2.html"}))
+            site.add("/r/loop2.html", Resp(302, b"", {"Location": "/r/loop.html"}))
+        else:
+            assert resp is not None
+            site.add(f"/r/{name}.html", resp)
+        items.append((f"/r/{name}.html", f"{name}局2023年{T}"))
+    lis = "".join(f'<li><a href="{h}">{t}</a></li>' for h, t in items)
+    # the list itself declares utf-8 in the header but is GBK: titles must still be recognised
+    site.add("/list/", Resp(200, f"<html><body><ul>{lis}</ul></body></html>".encode("gbk"),
+                            {"Content-Type": "text/html; charset=utf-8"}))
+    yield site, base
+    stop()
+
+
+def test_fault_matrix(fault_site: tuple[Site, str], tmp_path: Path) -> None:
+    site, base = fault_site
+    cfg = fast_config(tmp_path, read_timeout=0.5, total_timeout=1.5, max_page_bytes=1024 * 1024, attempts=4,
+                      block_limit=10)
+    started = time.monotonic()
+    summary = run_crawl(cfg, [Source("faults", base + "/list/")], timeout=90)
+    assert time.monotonic() - started < 90
+    with RawStore(tmp_path) as store:
+        stored = {d.url: store.read_body(d) for d in store.iter_documents(kind="report")}
+        outcome = {r["url"]: (r["outcome"], r["error"]) for r in store.state.query(
+            "SELECT url, outcome, error FROM frontier WHERE kind='report'")}
+    # transient faults: nothing lost — each report stored exactly as served once the fault passed
+    for i, name in enumerate(TRANSIENT):
+        url = f"{base}/r/{name}.html"
+        assert stored.get(url) == _page(i), (name, outcome.get(url))
+    assert stored[f"{base}/r/charset.html"] == GBK_BODY
+    assert stored[f"{base}/r/moved.html"] == _page(99)  # a same-host redirect is followed
+    # permanent faults: recorded with their status, never stored as reports
+    for name, (_resp, want, err) in PERMANENT.items():
+        url = f"{base}/r/{name}.html"
+        assert url not in stored, name
+        got, got_err = outcome[url]
+        assert got == want, (name, got, got_err)
+        if err:
+            assert got_err == err
+    # 4xx other than 429 are not retried; block pages are not retried within the run
+    for name in ("http404", "ts412", "waf418"):
+        assert len(site.requests_to(f"/r/{name}.html")) == 1
+    assert len(site.requests_to("/r/http500.html")) == 3  # two 500s, then success
+    assert summary.finished
+    assert summary.requests < 60  # bounded
+
+
+def test_retry_after_is_honoured(fault_site: tuple[Site, str], tmp_path: Path) -> None:
+    site, base = fault_site
+    run_crawl(fast_config(tmp_path, read_timeout=0.5, total_timeout=1.5, max_page_bytes=1024 * 1024,
+                          block_limit=10), [Source("faults", base + "/list/")], timeout=90)
+    for name in ("http429", "http503"):
+        reqs = site.requests_to(f"/r/{name}.html")
+        assert len(reqs) == 2
+        assert reqs[1].start - reqs[0].end >= 0.9 * 1.0  # Retry-After: 1
+
+
+def test_host_left_alone_after_repeated_blocks(tmp_path: Path) -> None:
+    site = Site("waf")
+    base, stop = serve(site)
+    try:
+        lis = "".join(f'<a href="/r/{i}.html">第{i}局2023年{T}</a>' for i in range(6))
+        site.html("/list/", f"<html><body>{lis}</body></html>")
+        for i in range(6):
+            site.add(f"/r/{i}.html", Resp(418, "访问被拦截！".encode()))
+        summary = run_crawl(fast_config(tmp_path, block_limit=2), [Source("waf", base + "/list/")])
+    finally:
+        stop()
+    assert len(site.requests_to("/r/")) == 2  # backed off after two blocks; never pushed further
+    assert summary.sources["waf"].blocked == 6
+    with RawStore(tmp_path) as store:
+        states = [r["state"] for r in store.state.query("SELECT state FROM frontier WHERE kind='report'")]
+    assert states == ["blocked"] * 6
+    assert summary.finished  # blocked URLs are retried by the next run, not hammered now
+
+
+def test_soft_404_and_stub_are_blocked_not_reports(tmp_path: Path) -> None:
+    site = Site("soft")
+    base, stop = serve(site)
+    try:
+        site.html("/list/", f'<a href="/r/a.html">甲局2023年{T}</a><a href="/r/b.html">乙局2023年{T}</a>')
+        site.html("/r/a.html", "<html><body>对不起，您访问的页面不存在！</body></html>")
+        site.html("/r/b.html", "<html><script>window.location.href='/r/b.html?x=1'</script></html>")
+        run_crawl(fast_config(tmp_path), [Source("soft", base + "/list/")])
+    finally:
+        stop()
+    with RawStore(tmp_path) as store:
+        assert list(store.iter_documents(kind="report")) == []
+        errs = sorted(r["error"] for r in store.state.query("SELECT error FROM frontier WHERE kind='report'"))
+    assert errs == ["soft_404", "stub"]

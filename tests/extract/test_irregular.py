@@ -1,0 +1,63 @@
+"""Irregular layouts seen in real reports: rows not on the form, printed subtotals, cut labels."""
+
+from __future__ import annotations
+
+import random
+
+from extract.document import extract_document
+from gongkai import synth
+from gongkai.model import CheckStatus
+
+
+def _report(version: str = "v2021") -> synth.SynthReport:
+    return synth.make_report(random.Random(11), agency="某县人民政府", year=2023 if version == "v2021" else 2020,
+                             version=version)
+
+
+def _extract(rep: synth.SynthReport, rows: synth.Rows):  # type: ignore[no-untyped-def]
+    r = extract_document(synth.render_html(rep, rows=rows).encode(), "x.html")
+    return r, {c.key: c for c in r.cells if not c.derived}
+
+
+def test_extra_row_not_on_the_form_is_not_taken_for_the_next_one() -> None:
+    rep = _report("v2019")
+    rows = synth.table_rows(rep)
+    at = next(i for i, r in enumerate(rows) if r[0][0] == "规范性文件") + 1
+    rows.insert(at, [("其他主动公开文件", 1, 1), ("97", 1, 1), ("98", 1, 1), ("99", 1, 1)])  # Hubei 2020
+    r, cells = _extract(rep, rows)
+    assert {k: c.value for k, c in cells.items()} == rep.values
+    assert any(e.code == "unknown_row" for e in r.errors)
+
+
+def test_printed_group_subtotals_are_kept_and_checked() -> None:
+    rep = _report()
+    rows = synth.table_rows(rep)
+    groups = {"withheld": ("（三）不予公开", 8), "unavailable": ("（四）无法提供", 3), "not_processed": ("（五）不予处理", 5)}
+    for prefix, (label, _n) in groups.items():
+        first = next(i for i, r in enumerate(rows) if any(t == label for t, _, _ in r))
+        sums = []
+        for col in ("natural_person", "commercial_enterprise", "research_institution", "public_interest_org",
+                    "legal_service_org", "other_org", "total"):
+            sums.append(str(sum(int(v) for (t, _b, rk, c), v in rep.values.items()
+                                if t == "applications" and rk.startswith(prefix + "_") and c == col)))
+        rows.insert(first, [(label, 1, 2)] + [(s, 1, 1) for s in sums])
+    # the inserted rows repeat the group label; drop it from the member rows so rowspans stay valid
+    for row in rows:
+        row[:] = [c if not (c[0] in {g[0] for g in groups.values()} and c[1] > 1) else (c[0], 1, 1) for c in row]
+    r, cells = _extract(rep, rows)
+    printed = {k: c.value for k, c in cells.items() if k[2] in ("withheld_total", "unavailable_total", "not_processed_total")}
+    assert len(printed) == 21
+    t3d = [c for c in r.checks if c.rule == "T3-D"]
+    assert len(t3d) == 21 and all(c.status is CheckStatus.PASS for c in t3d)
+    assert {k: c.value for k, c in cells.items() if k[2] not in ("withheld_total", "unavailable_total",
+                                                                  "not_processed_total")} == rep.values
+
+
+def test_label_cut_short_is_resolved_by_position() -> None:
+    rep = _report()
+    rows = synth.table_rows(rep)
+    for row in rows:
+        row[:] = [("（二）部分公", rs, cs) if t.startswith("（二）部分公开") else (t, rs, cs) for t, rs, cs in row]
+    r, cells = _extract(rep, rows)
+    assert {k: c.value for k, c in cells.items()} == rep.values
+    assert any(e.code == "label_by_position" for e in r.errors)
