@@ -17,7 +17,7 @@ from gongkai.normalize import simplify_document
 from . import checks as checks_mod
 from .decode import decode
 from .errors import ExtractError, UnsupportedFormatError
-from .grid import Document
+from .grid import TABLE_SECTIONS, Document
 from .mapping import map_document
 from .meta import read_meta
 from .readers.html import read_html
@@ -179,9 +179,11 @@ def _set_status(result: ExtractResult, is_report: bool | None, doc: Document, ce
             result.report_version = "pre2019"
             result.sections = _sections(simplify_document(doc.text) if _TRAD_HINT.search(doc.text[:3000]) else doc.text)
             return
-        if doc.images_in_body and "第二十条" in doc.text:
+        if doc.images_in_body and TABLE_SECTIONS.search("".join(doc.text.split())):
             result.status = ExtractStatus.NEEDS_OCR
-            result.errors.append(Issue("needs_ocr", "section headings present but tables are images", "error"))
+            result.errors.append(Issue(
+                "needs_ocr", f"table section headings present but no table: {doc.images_in_body} picture(s) "
+                "where the tables would be", "error"))
             return
         result.status = ExtractStatus.NO_TABLES
         result.errors.append(Issue("no_tables", "no statistical table (表二/表三/表四) found", "error"))

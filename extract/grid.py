@@ -9,7 +9,14 @@ keys: that is the mapper's job.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# Headings of the sections that hold the three tables (simplified or traditional): a document with
+# these, pictures and no table had its tables pasted as images.
+TABLE_SECTIONS = re.compile(
+    r"第二十条|主[动動]公[开開]政府信息情[况況]|收到和[处處]理政府信息公[开開]申[请請]情[况況]"
+    r"|行政[复復][议議]、?行政[诉訴][讼訟]情[况況]")
 
 
 @dataclass(slots=True)
@@ -41,5 +48,5 @@ class Document:
     text: str = ""
     title: str | None = None
     meta: dict[str, str] = field(default_factory=dict)  # e.g. <meta> tags, PDF info
-    images_in_body: int = 0  # <img> where tables would be: a hint for needs_ocr
+    images_in_body: int = 0  # pictures where tables would be (not logos or seals): a hint for needs_ocr
     source_format: str = "unknown"

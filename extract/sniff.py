@@ -19,8 +19,8 @@ def sniff(data: bytes, filename: str | None = None) -> str:
     if head.startswith(b"PK\x03\x04"):
         try:
             names = zipfile.ZipFile(BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
-            return "binary"
+        except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError, EOFError):
+            return "binary"  # a damaged central directory (or an unknown zip version)
         if any(n.startswith("word/") for n in names):
             return "docx"
         if any(n.startswith("xl/") for n in names):

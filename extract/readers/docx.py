@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
+from typing import Any
 
 from ..errors import UnreadableError
 from ..grid import Document, SourceCell, Table
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 200
+# What zipfile raises on damaged archives: bad headers, CRC and deflate errors, an unknown
+# zip version or compression (NotImplementedError), encrypted entries (RuntimeError).
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError, NotImplementedError)
 
 
 def _check_zip(data: bytes) -> None:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
+    except ZIP_ERRORS as e:
         raise UnreadableError(f"DOCX is not a readable zip: {e}") from e
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
@@ -30,8 +35,11 @@ def _check_zip(data: bytes) -> None:
         raise UnreadableError(f"DOCX refused as a zip bomb: {total} bytes uncompressed from {packed}")
     for info in infos:
         if info.filename.endswith((".xml", ".rels")):
-            with zf.open(info) as f:
-                head = f.read(2048)
+            try:
+                with zf.open(info) as f:
+                    head = f.read(2048)
+            except ZIP_ERRORS as e:
+                raise UnreadableError(f"DOCX part {info.filename} cannot be read: {type(e).__name__}: {e}") from e
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 raise UnreadableError(f"DOCX part {info.filename} declares a DOCTYPE/ENTITY: refused")
 
@@ -44,6 +52,13 @@ def read_docx(data: bytes) -> Document:
         d = docx.Document(io.BytesIO(data))
     except Exception as e:  # python-docx raises KeyError, ValueError, lxml errors on damaged files
         raise UnreadableError(f"DOCX cannot be parsed: {type(e).__name__}: {e}") from e
+    try:
+        return _document(d)
+    except Exception as e:  # damaged XML surfaces only when tables are walked (bad gridSpan, …)
+        raise UnreadableError(f"DOCX tables cannot be read: {type(e).__name__}: {e}") from e
+
+
+def _document(d: Any) -> Document:
     doc = Document(source_format="docx")
     for index, table in enumerate(d.tables):
         rows: list[list[SourceCell]] = []
@@ -58,6 +73,17 @@ def read_docx(data: bytes) -> Document:
             rows.append(out)
         doc.tables.append(Table(rows=rows, index=index, kind="grid"))
     doc.text = "\n".join(p.text for p in d.paragraphs)
+    doc.images_in_body = _wide_pictures(d)
     first = next((p.text.strip() for p in d.paragraphs if "报告" in p.text), None)
     doc.title = first[:80] if first else None
     return doc
+
+
+def _wide_pictures(d: Any) -> int:
+    """Inline pictures half the text width or wider: pasted tables, not seals or logos."""
+    section = d.sections[0] if len(d.sections) else None
+    text_width = None
+    if section is not None and section.page_width:
+        text_width = section.page_width - (section.left_margin or 0) - (section.right_margin or 0)
+    half = text_width / 2 if text_width and text_width > 0 else 3 * 914400  # EMU; 3 inches by default
+    return sum(1 for shape in d.inline_shapes if shape.width and shape.width >= half)

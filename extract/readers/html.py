@@ -6,7 +6,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..grid import Document, SourceCell, Table
+from ..grid import TABLE_SECTIONS, Document, SourceCell, Table
 
 MAX_SPAN = 64  # a hostile rowspan="100000" must not allocate a huge grid
 MAX_CELLS = 20000
@@ -14,6 +14,8 @@ MAX_CELLS = 20000
 _TABLE_MARKERS = ("第二十条", "二十条", "本年新收", "新收政府", "行政复议", "信息内容", "申请人", "申請人",
                   "行政復議", "結果維持", "结果维持", "處理決定", "处理决定", "统计", "統計", "指标")
 _INT = re.compile(r"\s*(\d+)")
+_IMG_MARK = "\ue000"  # a private-use character standing for an <img> while counting
+_AFTER_TABLES = re.compile(r"存在的主要问题|存在主要问题|其他需要报告|存在的主要問題|其他需要報告")
 
 
 def _span(value: str | None) -> int:
@@ -79,5 +81,22 @@ def read_html(text: str) -> Document:
         doc.tables.append(table_grid(table, index))
         index += 1
     doc.text = body.text(deep=True, separator="\n")
-    doc.images_in_body = len(body.css("img"))
+    doc.images_in_body = _images_in_table_sections(body)
     return doc
+
+
+def _images_in_table_sections(body: LexborNode) -> int:
+    """<img> from the first table-section heading to the section after the tables: where a report
+    whose tables were pasted as pictures has them. Logos before the article and badges and QR
+    codes in the portal footer fall outside. Changes the tree: call it last."""
+    images = body.css("img")
+    if not images:
+        return 0
+    for img in images:
+        img.replace_with(_IMG_MARK)
+    text = "".join(body.text(deep=True, separator="").split())
+    start = TABLE_SECTIONS.search(text)
+    if start is None:
+        return 0
+    end = _AFTER_TABLES.search(text, start.end())
+    return text.count(_IMG_MARK, start.start(), end.start() if end else len(text))
