@@ -13,13 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
-from crawler.demo_report import report_html
+from crawler.demo_report import report_html, report_pdf
 from crawler.portal_server import Req, Resp, Site, serve
 from crawler.sites import Source
 
 __all__ = ["DemoPortal", "SiteSpec", "big_site", "start_demo_portal"]
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 _AGENCIES = ("县财政局", "县教育局", "县卫生健康局", "县审计局", "县民政局", "县司法局", "城关镇人民政府",
              "河东乡人民政府", "东街街道办事处", "县自然资源局", "县统计局", "县人力资源和社会保障局")
 _DECOYS = ("{y}年政府信息公开工作年度报告解读", "关于做好{y}年政府信息公开工作年度报告编制工作的通知",
@@ -98,7 +97,8 @@ def trs_site(rng: random.Random) -> SiteSpec:
         att: tuple[tuple[str, str], ...] = ()
         if pdf:
             pdf_path = f"{col}{year + 1}01/P0{year + 1}0120{100000 + i}.pdf"
-            site.add(pdf_path, Resp(200, PDF, {"Content-Type": "application/octet-stream"}))
+            # an extension-less download type, as real portals send: the crawler types it by magic bytes
+            site.add(pdf_path, Resp(200, report_pdf(agency, year), {"Content-Type": "application/octet-stream"}))
             att = ((f"./P0{year + 1}0120{100000 + i}.pdf", "年度报告.pdf"),)
             spec.attachments.add(base + pdf_path)
         _report(site, path, agency, year, rng, charset=charset, attachments=att)
@@ -213,7 +213,8 @@ def gkmlpt_site(rng: random.Random, total: int = 25, per_page: int = 10) -> Site
             spec.reports.add(base + path)
             if i == 0:
                 att = f"/attachment/0/{pid}.pdf"
-                site.add(att, Resp(200, PDF, {"Content-Type": "application/pdf"}))
+                # a scanned attachment: no text layer, so it is counted as needs_ocr, not read
+                site.add(att, Resp(200, report_pdf(agency, 2024, scanned=True), {"Content-Type": "application/pdf"}))
                 atts.append({"name": "报告.pdf", "url": base + att, "type": "pdf"})
                 spec.attachments.add(base + att)
         articles.append({"id": pid, "title": title, "url": base + path, "identifier": f"006939748/2025-{i:05d}",

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from gongkai import synth
 
-__all__ = ["report_html"]
+__all__ = ["report_html", "report_pdf"]
 
 YEARS = list(range(2019, 2026))
 # One report whose 表三 does not add up, as real ones sometimes don't: `gongkai inconsistent` finds it.
@@ -26,15 +26,26 @@ def _series(agency: str) -> dict[int, synth.SynthReport]:
     return {r.year: r for r in synth.make_series(random.Random(seed), agency, YEARS)}
 
 
-def report_html(agency: str, year: int, *, charset: str = "utf-8",
-                attachments: tuple[tuple[str, str], ...] = ()) -> str:
-    """The report page as a TRS-style portal prints it: chrome, meta tags, sections, tables, links."""
+def _report(agency: str, year: int) -> synth.SynthReport:
     rep = _series(agency)[year]
     if (agency, year) == BROKEN:
         values = dict(rep.values)
         values[("applications", "", "granted", "natural_person")] += 2
         rep = synth.SynthReport(rep.agency, rep.year, rep.version, values)
-    page = synth.render_html(rep, charset=charset)
+    return rep
+
+
+def report_pdf(agency: str, year: int, *, scanned: bool = False) -> bytes:
+    """The same report as the PDF a portal attaches; `scanned` gives pages with no text layer."""
+    from gongkai.synth_office import render_pdf
+
+    return render_pdf(_report(agency, year), scanned=scanned)
+
+
+def report_html(agency: str, year: int, *, charset: str = "utf-8",
+                attachments: tuple[tuple[str, str], ...] = ()) -> str:
+    """The report page as a TRS-style portal prints it: chrome, meta tags, sections, tables, links."""
+    page = synth.render_html(_report(agency, year), charset=charset)
     title = f"{agency}{year}年政府信息公开工作年度报告"
     head = (f'<meta name="ArticleTitle" content="{title}"><meta name="PubDate" content="{year + 1}-01-20 10:00">'
             f'<meta name="ContentSource" content="{agency}">')

@@ -21,7 +21,8 @@ class BuildSummary:
     reports: int = 0
     agencies: int = 0
     per_year: dict[int, int] = field(default_factory=dict)
-    statuses: dict[str, int] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)  # of the reports published
+    documents: dict[str, int] = field(default_factory=dict)  # of every document read (copies too)
     failed_checks: int = 0
     files_written: int = 0
     files_unchanged: int = 0
@@ -29,12 +30,14 @@ class BuildSummary:
 
 def build(data_dir: Path, items: Iterable[tuple[ExtractResult, Provenance]]) -> BuildSummary:
     data_dir = Path(data_dir)
+    items = list(items)
     reports = choose_reports(items)
     rows = to_rows(reports)
     rows.tables["checks"].extend(cross_report_checks(rows.tables))
     s = BuildSummary(reports=len(reports), agencies=len(rows.tables["agencies"]))
     s.per_year = dict(sorted(Counter(r.year for r in reports).items()))
     s.statuses = dict(sorted(Counter(str(r.result.status) for r in reports).items()))
+    s.documents = dict(sorted(Counter(str(r.status) for r, _p in items).items()))
     s.failed_checks = sum(1 for c in rows.tables["checks"] if c["status"] == "fail")
     for name in PARTITIONED:
         w, u = write_partitions(data_dir / "parquet", name, rows.tables[name])

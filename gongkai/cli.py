@@ -132,7 +132,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     s = build_from_store(Path(args.data_dir))
     print(f"build: {s.reports} reports from {s.agencies} agencies -> {Path(args.data_dir) / 'release'}")
     print("  reports per year: " + ", ".join(f"{y or 'unknown'}: {n}" for y, n in s.per_year.items()))
-    print("  statuses: " + ", ".join(f"{k}: {v}" for k, v in s.statuses.items()))
+    print("  report statuses: " + ", ".join(f"{k}: {v}" for k, v in s.statuses.items()))
+    print(f"  documents read: {sum(s.documents.values())} (" + ", ".join(f"{k}: {v}" for k, v in s.documents.items())
+          + ") — needs_ocr and unsupported_format are coverage gaps")
     print(f"  failed checks: {s.failed_checks}   files written: {s.files_written}, unchanged: {s.files_unchanged}")
     return 0
 

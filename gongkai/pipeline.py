@@ -17,7 +17,7 @@ from pathlib import Path
 from dataset.build import BuildSummary, build
 from dataset.tables import PARSER_VERSION, Provenance
 from extract.document import extract_document
-from gongkai.model import ExtractResult
+from gongkai.model import ExtractResult, Issue
 from gongkai.store import RawStore
 
 INGEST_SUFFIXES = {".html", ".htm", ".shtml", ".txt", ".md", ".pdf", ".docx", ".doc", ".wps"}
@@ -73,14 +73,31 @@ def _cached_extract(cache: Path, body: bytes, source: str, content_type: str | N
     return r
 
 
+def _fill_from_crawl(r: ExtractResult, title: str | None, year: int | None, parent_agency: str | None) -> None:
+    """What the document itself does not say (a scanned PDF) comes from the link that led to it
+    and, for an attachment, from the report page it hangs on."""
+    if r.agency is None and parent_agency:
+        r.agency = parent_agency
+        r.errors.append(Issue("agency_from_parent", "agency taken from the page this attachment hangs on", "info"))
+    if r.year is None and year:
+        r.year = year
+        r.errors.append(Issue("year_from_link", f"year {year} taken from the crawl (link title or URL)", "info"))
+    if r.title is None and title:
+        r.title = title
+
+
 def extracted(data_dir: Path) -> Iterator[tuple[ExtractResult, Provenance]]:
     cache = Path(data_dir) / "extracted"
+    agency_of: dict[str, str] = {}
     with RawStore(data_dir) as store:
         for doc in store.iter_documents():
             if doc.kind not in ("report", "attachment"):
                 continue
             body = store.read_body(doc)
             r = _cached_extract(cache, body, doc.url, doc.content_type or None)
+            _fill_from_crawl(r, doc.title, doc.report_year, agency_of.get(doc.parent_url or ""))
+            if r.agency:
+                agency_of[doc.url] = r.agency
             yield r, Provenance(doc.url, doc.fetched_at, doc.sha256)
 
 
