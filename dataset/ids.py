@@ -35,24 +35,3 @@ def report_id(agency: str, year: int | None, content_sha256: str | None) -> str:
 def is_safe_partition_value(value: str) -> bool:
     """Partition values are short lowercase ASCII: no separators, dots or percent-encoding."""
     return bool(_SAFE.match(value))
-
-
-_LEVELS = (
-    ("街道办事处", "township"), ("街道", "township"), ("镇人民政府", "township"), ("乡人民政府", "township"),
-    ("镇", "township"), ("乡", "township"), ("苏木", "township"),
-    ("省人民政府", "province"), ("自治区人民政府", "province"),
-    ("市人民政府", "prefecture"), ("州人民政府", "prefecture"), ("盟行政公署", "prefecture"),
-    ("区人民政府", "county"), ("县人民政府", "county"), ("旗人民政府", "county"),
-    ("局", "department"), ("委员会", "department"), ("委", "department"), ("办公室", "department"),
-    ("办公厅", "department"), ("厅", "department"), ("中心", "department"), ("院", "department"),
-    ("管委会", "county"), ("政府", "county"),
-)
-
-
-def admin_level(name: str | None) -> str | None:
-    """A rough level from the name's ending; None when the name does not say."""
-    n = normalize_name(name)
-    for suffix, level in _LEVELS:
-        if n.endswith(suffix):
-            return level
-    return None

@@ -16,7 +16,7 @@ from typing import Any
 from gongkai import schema
 from gongkai.model import CheckStatus, ExtractResult, ExtractStatus
 
-from . import ids
+from . import divisions, ids
 
 PARSER_VERSION = "0.1.0"
 _STATUS_RANK = {s: i for i, s in enumerate([
@@ -109,8 +109,7 @@ def to_rows(reports: list[Report]) -> Rows:
         r = rep.result
         base = {"report_id": rep.report_id, "agency_id": rep.agency_id, "year": rep.year}
         rows.tables["reports"].append({
-            **base, "agency_name": r.agency, "region": None, "division_code": None,
-            "admin_level": ids.admin_level(r.agency),
+            **base, "agency_name": r.agency, **_place(r.agency),
             **{f"version_{t}": r.format_version.get(t) for t in schema.TABLES},
             "report_version": r.report_version, "title": r.title, "published": _date(r.published),
             "source_url": rep.prov.url, "fetched_at": _ts(rep.prov.fetched_at),
@@ -139,9 +138,8 @@ def to_rows(reports: list[Report]) -> Rows:
                 "expected": ch.expected, "actual": ch.actual, "cells": "|".join(ch.cells), "message": ch.message,
                 "blank_as_zero": ch.blank_as_zero,
             })
-        a = agencies.setdefault(rep.agency_id, {"agency_id": rep.agency_id, "agency_name": r.agency, "region": None,
-                                                "division_code": None, "admin_level": ids.admin_level(r.agency),
-                                                "names": set(), "reports": 0, "years": set()})
+        a = agencies.setdefault(rep.agency_id, {"agency_id": rep.agency_id, "agency_name": r.agency,
+                                                **_place(r.agency), "names": set(), "reports": 0, "years": set()})
         if r.agency:
             a["names"].add(r.agency)
         a["reports"] += 1
@@ -154,6 +152,12 @@ def to_rows(reports: list[Report]) -> Rows:
                                         "first_year": years[0] if years else None,
                                         "last_year": years[-1] if years else None})
     return rows
+
+
+def _place(agency: str | None) -> dict[str, str | None]:
+    div = divisions.locate(agency)
+    return {"region": div.region if div else None, "division_code": div.code if div else None,
+            "admin_level": divisions.admin_level(agency)}
 
 
 def _value(v: Decimal | None, table: str) -> int | float | None:
