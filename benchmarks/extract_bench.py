@@ -11,6 +11,7 @@ import io
 import statistics
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -21,18 +22,24 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT.parent / "shared" / "corpus" / "docs"
 
 
-def _time(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    best = []
+def corpus_html() -> list[tuple[str, bytes]]:
+    """The corpus pages in the 2019+ format (the ones with tables to extract)."""
+    pages = sorted(p for p in DOCS.glob("html_20*.html") if int(p.name.split("_")[1]) >= 2019)
+    return [(p.name, p.read_bytes()) for p in pages]
+
+
+def median_time(fn: Callable[[], object], repeat: int) -> float:
+    """Median wall time of `repeat` calls, in seconds."""
+    times = []
     for _ in range(repeat):
         t = time.perf_counter()
         fn()
-        best.append(time.perf_counter() - t)
-    return statistics.median(best)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
 
 
 def main(repeat: int = 15) -> dict[str, float]:
-    pages = sorted(p for p in DOCS.glob("html_20*.html") if int(p.name.split("_")[1]) >= 2019)
-    blobs = [(p.name, p.read_bytes()) for p in pages]
+    blobs = corpus_html()
     texts = [b.decode("utf-8") for _, b in blobs]
 
     def ours() -> None:
@@ -49,8 +56,8 @@ def main(repeat: int = 15) -> dict[str, float]:
     pandas_read_html()  # warm both
     t_ours = t_pd = 0.0
     for _ in range(3):  # interleave so drift affects both
-        t_ours += _time(ours, repeat)
-        t_pd += _time(pandas_read_html, repeat)
+        t_ours += median_time(ours, repeat)
+        t_pd += median_time(pandas_read_html, repeat)
     n = len(blobs) * 3
     per_ours, per_pd = t_ours / n * 1000, t_pd / n * 1000
     print(f"corpus HTML pages (2019+ format): {len(blobs)}")

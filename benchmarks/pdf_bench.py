@@ -9,31 +9,16 @@ from __future__ import annotations
 
 import functools
 import io
-import statistics
-import time
-from collections.abc import Callable
-from pathlib import Path
 
 import pdfplumber
 
+from benchmarks.extract_bench import DOCS, corpus_html, median_time
 from extract.document import extract_document
-
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT.parent / "shared" / "corpus" / "docs"
-
-
-def _median(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main(repeat: int = 5) -> dict[str, float]:
     pdfs = [(p.name, p.read_bytes()) for p in sorted(DOCS.glob("pdf_*.pdf"))]
-    html = [(p.name, p.read_bytes()) for p in sorted(DOCS.glob("html_20*.html")) if int(p.name.split("_")[1]) >= 2019]
+    html = corpus_html()
     pages = {}
     for name, data in pdfs:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -50,8 +35,8 @@ def main(repeat: int = 5) -> dict[str, float]:
     t_html = 0.0
     for _ in range(3):  # interleave
         for name, data in pdfs:
-            per_pdf[name] += _median(functools.partial(extract_document, data, name), repeat) / 3
-        t_html += _median(run_html, repeat) / 3
+            per_pdf[name] += median_time(functools.partial(extract_document, data, name), repeat) / 3
+        t_html += median_time(run_html, repeat) / 3
     out: dict[str, float] = {}
     print(f"corpus PDFs, extract_document end to end (median of {repeat}, 3 rounds):")
     for name, secs in per_pdf.items():
