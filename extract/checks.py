@@ -99,6 +99,13 @@ def check_printed_subtotals(cells: dict[_KEY, Cell], versions: dict[str, str]) -
                                     tuple(("", m, col.key) for m in members),
                                     f"{col.key}: printed {group} = sum of its rows")
             out.append(_evaluate(ident, cells))
+    sub = schema.LEGAL_ENTITY_SUBTOTAL.key
+    for key, cell in sorted(cells.items()):
+        if key[0] == "applications" and key[3] == sub and not cell.derived:
+            ident = schema.Identity("T3-D", "applications", version, (("", key[2], sub),),
+                                    tuple(("", key[2], c) for c in schema.LEGAL_ENTITY_COLS),
+                                    f"{key[2]}: printed 法人或其他组织小计 = sum of the five columns")
+            out.append(_evaluate(ident, cells))
     return out
 
 

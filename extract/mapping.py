@@ -351,6 +351,9 @@ def map_applications(rows: list[Row], version: str, out: Mapped) -> None:
     ts = schema.spec("applications", version)
     printed = tuple(r for r in ts.blocks[0].rows if not r.derived)
     cols = [c for c in ts.blocks[0].cols if not c.derived]
+    if any("小计" in r.label for r in rows):
+        # Some templates add a 法人或其他组织小计 column before 总计: read it as printed, check it (T3-D).
+        cols = [*cols[:6], schema.LEGAL_ENTITY_SUBTOTAL, cols[6]]
     done: set[str] = set()
     last = -1
     keys = [r.key for r in printed]

@@ -61,3 +61,25 @@ def test_label_cut_short_is_resolved_by_position() -> None:
     r, cells = _extract(rep, rows)
     assert {k: c.value for k, c in cells.items()} == rep.values
     assert any(e.code == "label_by_position" for e in r.errors)
+
+
+def test_printed_legal_entity_subtotal_column() -> None:
+    rep = _report()
+    rows = synth.table_rows(rep)
+    start = next(i for i, r in enumerate(rows) if any(t == "法人或其他组织" for t, _, _ in r))
+    end = next(i for i, r in enumerate(rows) if r[0][0] == "行政复议")
+    out: synth.Rows = []
+    for i, row in enumerate(rows):
+        if i == start:  # header: 自然人 | 法人或其他组织 | 小计 | 总计
+            out.append([*row[:-1], ("小计", 2, 1), row[-1]])
+        elif start < i < end and row[-1][0].isdigit():
+            sub = sum(int(t) for t, _, _ in row[-6:-1])
+            out.append([*row[:-1], (str(sub), 1, 1), row[-1]])
+        else:
+            out.append(row)
+    r, cells = _extract(rep, out)
+    printed_sub = {k: c for k, c in cells.items() if k[3] == "legal_entity_subtotal"}
+    assert len(printed_sub) == 25
+    t3d = [c for c in r.checks if c.rule == "T3-D"]
+    assert len(t3d) == 25 and all(c.status is CheckStatus.PASS for c in t3d)
+    assert {k: c.value for k, c in cells.items() if k[3] != "legal_entity_subtotal"} == rep.values
