@@ -294,6 +294,12 @@ class Crawler:
             if r.body:
                 self._archive(item, r)
             state.mark(item.key, "failed", outcome=outcome, run_id=self.run_id, error=r.error)
+            if r.retry_after is not None and r.retry_after > self.cfg.max_retry_after:
+                # "come back in an hour": leave the host alone until the next run
+                st.failed += state.park_host(item.host, "deferred", outcome, self.run_id)
+                self._log_fetch(item.url, item.host, item.source, r, outcome=outcome)
+                self._emit("host_deferred", host=item.host, retry_after=r.retry_after)
+                return True
         self._log_fetch(item.url, item.host, item.source, r, outcome=str(outcome))
         return False
 
@@ -335,8 +341,13 @@ class Crawler:
             src = self.sources.get(item.source)
             page = Page(r.final_url, text, ctype, item.kind, item.depth, item.form,
                         dict(src.overrides) if src and item.depth == 0 else {})
-            self._enqueue(item, discover(page, max_depth=int((src.overrides if src else {}).get(
-                "max_depth", self.cfg.max_depth))))
+            depth = int((src.overrides if src else {}).get("max_depth", self.cfg.max_depth))
+            try:
+                links = discover(page, max_depth=depth)
+            except Exception as e:  # our bug, not the site's: record it, keep the page, go on
+                self._note_error(f"discovery crashed on {item.url}: {type(e).__name__}: {e}")
+                links = []
+            self._enqueue(item, links)
         return "fetched" if is_new else "unchanged"
 
     def _enqueue(self, parent: FrontierItem, links: list[Link]) -> None:

@@ -54,7 +54,9 @@ PERMANENT: dict[str, tuple[Resp | None, str, str | None]] = {
     "metadata": (Resp(302, b"", {"Location": "http://169.254.169.254/latest/"}), "redirect_rejected", None),
     "file": (Resp(302, b"", {"Location": "file:///etc/passwd"}), "redirect_rejected", "scheme file not allowed"),
     "offsite": (Resp(301, b"", {"Location": "http://365betchina.com/r.html"}), "redirect_rejected", None),
-    "huge": (Resp(200, b"", {"Content-Type": "text/html"}, action="huge"), "too_large", None),
+    "huge": (Resp(200, b"", {"Content-Type": "text/html"}, action="huge"), "too_large", "body over cap 1048576 bytes"),
+    "declared": (Resp(200, b"", {"Content-Type": "text/html", "Content-Length": str(1 << 30)}, action="huge"),
+                 "too_large", f"declared {1 << 30} bytes > cap 1048576"),
 }
 
 
@@ -167,3 +169,33 @@ def test_soft_404_and_stub_are_blocked_not_reports(tmp_path: Path) -> None:
         assert list(store.iter_documents(kind="report")) == []
         errs = sorted(r["error"] for r in store.state.query("SELECT error FROM frontier WHERE kind='report'"))
     assert errs == ["soft_404", "stub"]
+
+
+def test_long_retry_after_defers_the_host_to_the_next_run(tmp_path: Path) -> None:
+    site = Site("later")
+    base, stop = serve(site)
+    try:
+        site.html("/list/", "".join(f'<a href="/r/{i}.html">第{i}局2023年{T}</a>' for i in range(4)))
+        for i in range(4):
+            site.add(f"/r/{i}.html", Resp(429, b"busy", {"Retry-After": "3600"}))
+        summary = run_crawl(fast_config(tmp_path, max_retry_after=5.0), [Source("later", base + "/list/")])
+    finally:
+        stop()
+    assert len(site.requests_to("/r/")) == 1  # not retried, not walked through the other URLs
+    assert summary.finished
+    with RawStore(tmp_path) as store:
+        rows = store.state.query("SELECT state, outcome FROM frontier WHERE kind='report' ORDER BY seq")
+    assert [r["state"] for r in rows] == ["failed", "deferred", "deferred", "deferred"]
+    assert {r["outcome"] for r in rows} == {"rate_limited"}
+
+
+def test_retry_after_http_date() -> None:
+    from datetime import UTC, datetime
+
+    from crawler.fetch import parse_retry_after
+
+    now = datetime(2026, 1, 1, 0, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("120") == 120.0
+    assert parse_retry_after("Thu, 01 Jan 2026 00:00:30 GMT", now) == 30.0
+    assert parse_retry_after("Wed, 31 Dec 2025 00:00:00 GMT", now) == 0.0
+    assert parse_retry_after("soon") is None
