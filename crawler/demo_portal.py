@@ -275,6 +275,10 @@ def generic_site(rng: random.Random) -> SiteSpec:
             spec.reports.add(base + path)
             items.append((path, f"2023年{agency}政府信息公开工作年度报告"))
         items.append((f"/gongkai/show/jd{p}.html", "2023年政府信息公开工作年度报告解读"))
+        if p == 2:  # a report published only as a PDF, linked straight from the list
+            site.add("/uploads/2023nb_slj.pdf", Resp(200, PDF, {"Content-Type": "application/pdf"}))
+            spec.reports.add(base + "/uploads/2023nb_slj.pdf")
+            items.append(("/uploads/2023nb_slj.pdf", "县水利局2023年政府信息公开工作年度报告（PDF版）"))
         site.html(f"/gongkai/show/jd{p}.html", _page("解读", []))
         nav = '<a href="2.html">下一页</a>' if p == 1 else '<a href="1.html">上一页</a>'
         site.html(f"/gk/nb/{p}.html", _page("信息公开年报", items, f'<div class="pages">{nav}</div>'))

@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import json
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -207,8 +208,16 @@ class Crawler:
                 self._stats(item).skipped += 1
                 self._emit("fetch", url=item.url, host=host, source=item.source, outcome="robots_disallowed")
                 continue
-            result = await self._fetch_with_retries(item, slot)
-            stop = self._handle(item, result)
+            try:
+                result = await self._fetch_with_retries(item, slot)
+                stop = self._handle(item, result)
+            except Exception as e:  # a bug of ours on this URL: record it on the URL and move on
+                digest = hashlib.sha256(traceback.format_exc().encode()).hexdigest()[:12]
+                state.mark(item.key, "failed", outcome="crashed", run_id=self.run_id,
+                           error=f"{type(e).__name__}: {e} [tb {digest}]")
+                self._stats(item).failed += 1
+                self._note_error(f"{item.url}: crashed: {type(e).__name__}: {e}")
+                continue
             if stop:
                 return
 
@@ -226,6 +235,8 @@ class Crawler:
         self.polite.set_robots(host, rules, self.fetch_config.user_agent)
         self.store.state.set_host(host, utc_now(), robots_status=rules.status,
                                   crawl_delay=rules.crawl_delay(self.fetch_config.user_agent))
+        if r.http_status is not None and r.body:
+            self.store.archive(r.final_url, r.body, status=r.http_status, headers=r.headers)
         self._log_fetch(url, host, None, r, outcome=f"robots_{rules.status}")
 
     async def _fetch_with_retries(self, item: FrontierItem, slot: Any) -> FetchResult:

@@ -46,6 +46,8 @@ def test_reports_stored_once_with_title_and_year(crawled: tuple[Path, CrawlSumma
                 assert d.title and f"{d.report_year}年" in d.title and "年度报告" in d.title
         body = store.read_body(docs[0])
         assert "表" in body.decode("utf-8", "replace") or b"<table" in body
+        pdf = [d for d in docs if d.url.endswith(".pdf")]
+        assert len(pdf) == 1 and pdf[0].content_type == "application/pdf"  # a report that is a PDF
     assert summary.finished and summary.pending == 0
 
 

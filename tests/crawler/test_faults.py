@@ -199,3 +199,30 @@ def test_retry_after_http_date() -> None:
     assert parse_retry_after("Thu, 01 Jan 2026 00:00:30 GMT", now) == 30.0
     assert parse_retry_after("Wed, 31 Dec 2025 00:00:00 GMT", now) == 0.0
     assert parse_retry_after("soon") is None
+
+
+def test_a_crash_on_one_url_is_recorded_and_the_run_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug of ours on one URL (simulated by a store that fails on it) fails that URL, not the run."""
+    site = Site("crashy")
+    base, stop = serve(site)
+    try:
+        site.html("/list/", "".join(f'<a href="/r/{i}.html">第{i}局2023年{T}</a>' for i in range(3)))
+        for i in range(3):
+            site.add(f"/r/{i}.html", _ok(i))
+        real_add = RawStore.add
+
+        def add(self: RawStore, url: str, body: bytes, **kw: object) -> object:
+            if url.endswith("/r/1.html"):
+                raise ValueError("boom")
+            return real_add(self, url, body, **kw)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(RawStore, "add", add)
+        summary = run_crawl(fast_config(tmp_path), [Source("crashy", base + "/list/")])
+    finally:
+        stop()
+    assert summary.finished and any("boom" in e for e in summary.errors)
+    with RawStore(tmp_path) as store:
+        assert {d.url for d in store.iter_documents(kind="report")} == {f"{base}/r/0.html", f"{base}/r/2.html"}
+        row = store.state.query("SELECT outcome, error FROM frontier WHERE url LIKE '%/r/1.html'")[0]
+    assert row["outcome"] == "crashed" and row["error"].startswith("ValueError: boom")
+    assert len(site.requests_to("/r/1.html")) == 1
