@@ -133,11 +133,13 @@ class Crawler:
     def plan(self) -> list[FrontierItem]:
         """--dry-run: seed the frontier (a no-op for known URLs) and list what would be fetched."""
         with RawStore(self.cfg.data_dir) as store:
+            store.state.scope = tuple(self.sources)
             self._seed(store)
             return store.state.pending()
 
     async def run(self) -> CrawlSummary:
         store = self.store = RawStore(self.cfg.data_dir)
+        store.state.scope = tuple(self.sources)  # a run touches only the selected sources' URLs
         self.run_id, resumed = store.state.open_run(utc_now(), {"sources": sorted(self.sources)})
         self.summary = CrawlSummary(self.run_id, resumed)
         log_path = self.cfg.log_path or self.cfg.data_dir / "logs" / f"crawl-{self.run_id}.jsonl"

@@ -126,3 +126,13 @@ def test_refresh_uses_conditional_gets_and_keeps_old_versions(portal: DemoPortal
         assert "更正版" in store.read_body(versions[1]).decode()
         latest = [d for d in store.iter_documents(kind="report") if d.url == changed_url]
         assert [d.version for d in latest] == [2]
+
+
+def test_crawling_one_source_leaves_the_others_alone(portal: DemoPortal, tmp_path: Path) -> None:
+    a, b = portal.site("demo-generic"), portal.site("demo-search")
+    run_crawl(fast_config(tmp_path), [a.source(), b.source()])
+    before_a, before_b = len(a.site.log), len(b.site.log)
+    again = run_crawl(fast_config(tmp_path), [b.source()])  # a refresh of b only
+    assert len(a.site.log) == before_a
+    assert len(b.site.log) > before_b
+    assert set(again.sources) == {b.name}
