@@ -19,18 +19,11 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlencode, urlsplit
 
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_result,
-    stop_after_attempt,
-    wait_exponential_jitter,
-)
-
 from crawler.decode import decode_html
 from crawler.discover import Link, Page, discover
 from crawler.fetch import FetchConfig, Fetcher, FetchResult
 from crawler.polite import Politeness, rules_from_response
+from crawler.retry import RetryPolicy, with_retries
 from crawler.select import canonical_url, host_allowed
 from crawler.sites import Source
 from crawler.sniff import MIME, sniff
@@ -254,29 +247,12 @@ class Crawler:
                                              last_modified=last_mod, max_bytes=cap)
             if r.retry_after:
                 slot.defer(min(r.retry_after, self.cfg.max_retry_after))
-            if r.retryable:
-                self._log_fetch(item.url, item.host, item.source, r, outcome=f"retry:{r.status}")
             return r
 
-        expo = wait_exponential_jitter(multiplier=self.cfg.backoff_base, max=self.cfg.backoff_max,
-                                       jitter=self.cfg.backoff_base)
-
-        def wait(rs: RetryCallState) -> float:
-            base = float(expo(rs))
-            r = rs.outcome.result() if rs.outcome is not None else None
-            if r is not None and r.retry_after:
-                return max(base, min(r.retry_after, self.cfg.max_retry_after))
-            return base
-
-        def should_retry(r: FetchResult) -> bool:
-            too_long = r.retry_after is not None and r.retry_after > self.cfg.max_retry_after
-            return r.retryable and not too_long and self._budget_left()
-
-        retryer = AsyncRetrying(stop=stop_after_attempt(self.cfg.attempts), wait=wait,
-                                retry=retry_if_result(should_retry), sleep=self.polite.sleep,
-                                retry_error_callback=lambda rs: rs.outcome.result() if rs.outcome else None)
-        result: FetchResult = await retryer(attempt)
-        return result
+        policy = RetryPolicy(self.cfg.attempts, self.cfg.backoff_base, self.cfg.backoff_max, self.cfg.max_retry_after)
+        return await with_retries(
+            attempt, policy, sleep=self.polite.sleep, keep_going=self._budget_left,
+            on_retry=lambda r: self._log_fetch(item.url, item.host, item.source, r, outcome=f"retry:{r.status}"))
 
     # ------------------------------------------------------------------ outcomes
     def _handle(self, item: FrontierItem, r: FetchResult) -> bool:
