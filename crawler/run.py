@@ -340,23 +340,25 @@ class Crawler:
         return "fetched" if is_new else "unchanged"
 
     def _enqueue(self, parent: FrontierItem, links: list[Link]) -> None:
+        """Add a page's links in one transaction: after a crash, all of them or none are queued."""
         assert self.store is not None
         found = 0
-        for link in links:
-            url = canonical_url(link.url)
-            host = urlsplit(url).hostname or ""
-            if urlsplit(url).scheme not in ("http", "https") or not host_allowed(host, self.allow):
-                continue
-            kind = link.kind
-            if kind == "attachment" and parent.kind == "list" and link.parent_url is None:
-                continue
-            new = self.store.state.enqueue(
-                url=url, kind=kind, source=parent.source, host=urlsplit(url).netloc, family=link.family,
-                method=link.method, form=link.form, parent_url=link.parent_url or parent.url,
-                title=link.title or (parent.title if kind == "attachment" else None),
-                report_year=link.report_year or (parent.report_year if kind == "attachment" else None),
-                depth=parent.depth + (0 if link.same_depth else 1))
-            found += new and kind == "report"
+        with self.store.state.tx():
+            for link in links:
+                url = canonical_url(link.url)
+                host = urlsplit(url).hostname or ""
+                if urlsplit(url).scheme not in ("http", "https") or not host_allowed(host, self.allow):
+                    continue
+                kind = link.kind
+                if kind == "attachment" and parent.kind == "list" and link.parent_url is None:
+                    continue
+                new = self.store.state.enqueue(
+                    url=url, kind=kind, source=parent.source, host=urlsplit(url).netloc, family=link.family,
+                    method=link.method, form=link.form, parent_url=link.parent_url or parent.url,
+                    title=link.title or (parent.title if kind == "attachment" else None),
+                    report_year=link.report_year or (parent.report_year if kind == "attachment" else None),
+                    depth=parent.depth + (0 if link.same_depth else 1))
+                found += new and kind == "report"
         if found:
             self._emit("reports_found", source=parent.source, count=found)
 
