@@ -172,14 +172,14 @@ class _Progress:
 
 
 def summary_table(summary: CrawlSummary) -> Table:
-    t = Table(title=f"crawl run {summary.run_id}", box=box.SIMPLE_HEAD, pad_edge=False,
+    t = Table(title=f"crawl run {summary.run_id}", box=box.SIMPLE_HEAD, pad_edge=False, padding=0,
               caption="files = attachments; 304 = unchanged (conditional GET); skipped = robots.txt disallow")
     cols = (("pages", "pages"), ("reports", "reports"), ("attachments", "files"), ("new", "new"),
             ("changed", "changed"), ("not_modified", "304"), ("blocked", "blocked"), ("failed", "failed"),
             ("skipped", "skipped"))
-    t.add_column("source", no_wrap=True)
+    t.add_column("source", no_wrap=True, overflow="ellipsis", max_width=24)
     for _attr, head in cols:
-        t.add_column(head, justify="right", no_wrap=True)
+        t.add_column(head, justify="right", no_wrap=True, min_width=len(head))
     for name, st in sorted(summary.sources.items()):
         t.add_row(name, *(str(getattr(st, attr)) for attr, _h in cols))
     return t
