@@ -285,6 +285,30 @@ def generic_site(rng: random.Random) -> SiteSpec:
     return spec
 
 
+# --------------------------------------------------------------------------- Shaanxi platform (year folders)
+def shaanxi_site(rng: random.Random) -> SiteSpec:
+    """Column → year folders (2023年, 2022年) → numbered pages (1.html, 2.html); 19-digit ids."""
+    site, base, stop = _new("demo-shaanxi")
+    col = "/zfxxgk/zfxxgknb/"
+    spec = SiteSpec("demo-shaanxi", "shaanxi", site, base, f"{base}{col}", stop=stop)
+    years = {2023: 7, 2022: 4}
+    site.html(col, _page("政府信息公开年报", [], "".join(f'<p><a href="{y}/1.html">{y}年</a></p>' for y in years)
+                         + '<p><a href="/zwgk/tzgg/">通知公告</a></p>'))
+    site.html("/zwgk/tzgg/", _page("通知公告", [("/zwgk/tzgg/1.html", "关于开展政务公开培训的通知")]))
+    ident = 1753311688616128514
+    for year, n in years.items():
+        items = [(f"{col}{year}/{ident + year * 100 + k}.html", f"{_AGENCIES[k]}{year}年政府信息公开工作年度报告")
+                 for k in range(n)]
+        for path, title in items:
+            _report(site, path, title[: title.index(str(year))], year, rng)
+            spec.reports.add(base + path)
+        pages = [items[i:i + 3] for i in range(0, len(items), 3)]
+        for p, chunk in enumerate(pages, start=1):
+            nums = " ".join(f'<a href="{q}.html">{q}</a>' for q in range(1, len(pages) + 1))
+            site.html(f"{col}{year}/{p}.html", _page(f"{year}年", chunk, f'<div class="page">{nums}</div>'))
+    return spec
+
+
 # --------------------------------------------------------------------------- a host that blocks everything
 def blocked_site() -> SiteSpec:
     site, base, stop = _new("demo-blocked")
@@ -322,5 +346,5 @@ def big_site(name: str, reports: int, per_page: int = 10, seed: int = 0) -> Site
 def start_demo_portal(seed: int = 2024) -> DemoPortal:
     """Start every demo site on 127.0.0.1 (one port each) → DemoPortal. Call `.stop()` when done."""
     rng = random.Random(seed)
-    return DemoPortal([trs_site(rng), hanweb_site(rng), gkmlpt_site(rng), search_site(rng), generic_site(rng),
-                       blocked_site()])
+    return DemoPortal([trs_site(rng), hanweb_site(rng), gkmlpt_site(rng), search_site(rng), shaanxi_site(rng),
+                       generic_site(rng), blocked_site()])

@@ -13,7 +13,7 @@ from crawler.run import CrawlSummary
 from gongkai.store import RawStore
 from tests.crawler.conftest import fast_config, run_crawl
 
-FAMILIES = ["demo-trs", "demo-hanweb", "demo-gkmlpt", "demo-search", "demo-generic"]
+FAMILIES = ["demo-trs", "demo-hanweb", "demo-gkmlpt", "demo-search", "demo-shaanxi", "demo-generic"]
 
 
 @pytest.fixture(scope="module")
