@@ -4,6 +4,8 @@ conditional GETs; a changed report keeps its earlier version."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -136,3 +138,13 @@ def test_crawling_one_source_leaves_the_others_alone(portal: DemoPortal, tmp_pat
     assert len(a.site.log) == before_a
     assert len(b.site.log) > before_b
     assert set(again.sources) == {b.name}
+
+
+def test_warc_files_pass_warcio_digest_check(crawled: tuple[Path, CrawlSummary]) -> None:
+    data, _ = crawled
+    files = sorted(str(p) for p in (data / "raw").glob("*.warc.gz"))
+    assert files
+    warcio = Path(sys.executable).parent / "warcio"
+    done = subprocess.run([str(warcio), "check", "-v", *files], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert done.stdout.count("digest pass") > 200 and "digest fail" not in done.stdout
