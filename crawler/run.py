@@ -50,6 +50,7 @@ class CrawlConfig:
     block_limit: int = 3  # blocks before a host is left alone for the rest of the run
     robots_retry: float = 30.0  # seconds before asking again for an unavailable robots.txt
     robots_attempts: int = 3
+    max_crawl_delay: float = 60.0  # a longer robots Crawl-delay defers the host to the next run (never shortened)
     max_page_bytes: int = 20 * 1024 * 1024
     max_attachment_bytes: int = 100 * 1024 * 1024
     connect_timeout: float = 10.0
@@ -191,6 +192,10 @@ class Crawler:
                 await self._fetch_robots(host, urlsplit(item.url).scheme)
                 continue
             rules = self.polite.robots[host]
+            if slot.delay > self.cfg.max_crawl_delay:
+                n = state.park_host(host, "deferred", "crawl_delay_too_long", self.run_id)
+                self._emit("host_deferred", host=host, crawl_delay=slot.delay, deferred=n)
+                return
             if rules.status == "unavailable":
                 if rules.attempts >= self.cfg.robots_attempts:
                     n = state.park_host(host, "deferred", FetchStatus.ROBOTS_UNAVAILABLE, self.run_id)
