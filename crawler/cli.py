@@ -25,8 +25,8 @@ __all__ = ["add_demo_parser", "add_parser", "run", "run_demo"]
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", type=Path, default=Path("data"), help="raw store location (default: data)")
-    p.add_argument("--delay", type=float, default=None, help="seconds between requests to one host")
-    p.add_argument("--max-pages", type=int, default=None, help="stop after this many requests (resumable)")
+    p.add_argument("--delay", type=float, default=None, help="seconds between requests to one host (crawl default 2, demo 0.2; robots Crawl-delay can raise it)")
+    p.add_argument("--max-pages", type=int, default=None, help="stop after this many requests, robots.txt included; run again to resume")
     p.add_argument("--dry-run", action="store_true", help="list what would be fetched, fetch nothing")
     p.add_argument("--quiet", action="store_true", help="no live progress")
 
@@ -36,9 +36,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "crawl", help="collect reports from the registry, one source, or ad-hoc entry URLs",
         description="Crawl report columns politely and resumably; every response is kept in data/raw.")
     _common(p)
-    p.add_argument("--source", action="append", default=[], metavar="NAME", help="crawl only this registry source")
-    p.add_argument("--seed", action="append", default=[], metavar="URL", help="an ad-hoc entry URL (list page)")
-    p.add_argument("--allow-host", action="append", default=[], metavar="HOST",
+    p.add_argument("--source", action="extend", nargs="+", default=[], metavar="NAME", help="crawl only these registry sources")
+    p.add_argument("--seed", action="extend", nargs="+", default=[], metavar="URL", help="ad-hoc entry URLs (list pages)")
+    p.add_argument("--allow-host", action="extend", nargs="+", default=[], metavar="HOST",
                    help="allow a host beyond .gov.cn (bare-IP portals; 127.0.0.1 for local tests)")
     p.add_argument("--registry", type=Path, default=None, help="registry TOML (default: crawler/sources.toml)")
     p.add_argument("--max-depth", type=int, default=3, help="column nesting below an entry page")

@@ -38,7 +38,7 @@ def test_bad_registry_fails_fast(tmp_path: Path, toml: str, message: str) -> Non
 
 
 def test_dry_run_lists_registry_entries_without_fetching(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["crawl", "--data-dir", str(tmp_path), "--dry-run", "--source", "mva", "--source", "csrc"]) == 0
+    assert main(["crawl", "--data-dir", str(tmp_path), "--dry-run", "--source", "mva", "csrc"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert sorted(line.split("\t")[1] for line in out) == ["csrc", "mva"]
     assert all(line.startswith("list\t") for line in out)
