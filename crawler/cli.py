@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
+from crawler.lock import CrawlLocked
 from crawler.run import CrawlConfig, Crawler, CrawlSummary
 from crawler.sites import Source, load_sources, source_for_url
 
@@ -124,12 +125,16 @@ def _execute(cfg: CrawlConfig, sources: list[Source], args: argparse.Namespace, 
         return 0
     progress = _Progress()
     crawler = Crawler(cfg, sources, on_event=progress.update)
-    if args.quiet:
-        summary = asyncio.run(crawler.run())
-    else:
-        with Live(progress.render(), console=console, refresh_per_second=4) as live:
-            progress.live = live
+    try:
+        if args.quiet:
             summary = asyncio.run(crawler.run())
+        else:
+            with Live(progress.render(), console=console, refresh_per_second=4) as live:
+                progress.live = live
+                summary = asyncio.run(crawler.run())
+    except CrawlLocked as e:
+        console.print(f"[red]{e}[/red]")
+        return 1
     out = Console()
     if not out.is_terminal:  # piped or logged: no terminal width to respect
         out = Console(width=140)

@@ -22,6 +22,7 @@ from urllib.parse import urlencode, urlsplit
 from crawler.decode import decode_html
 from crawler.discover import Link, Page, discover
 from crawler.fetch import FetchConfig, Fetcher, FetchResult
+from crawler.lock import StoreLock
 from crawler.polite import Politeness, rules_from_response
 from crawler.retry import RetryPolicy, with_retries
 from crawler.select import canonical_url, host_allowed
@@ -132,6 +133,12 @@ class Crawler:
             return store.state.pending()
 
     async def run(self) -> CrawlSummary:
+        """Crawl until nothing in scope is pending (or the budget is spent). Raises CrawlLocked when
+        another process is crawling the same store."""
+        with StoreLock(self.cfg.data_dir):
+            return await self._run()
+
+    async def _run(self) -> CrawlSummary:
         store = self.store = RawStore(self.cfg.data_dir)
         store.state.scope = tuple(self.sources)  # a run touches only the selected sources' URLs
         self.run_id, resumed = store.state.open_run(utc_now(), {"sources": sorted(self.sources)})

@@ -75,4 +75,21 @@ def test_without_allow_host_local_seed_is_refused(tmp_path: Path, capsys: pytest
     finally:
         spec.stop()
     assert spec.site.log == []  # 127.0.0.1 is neither .gov.cn nor registered: not contacted
-    assert "not .gov.cn or registered" in capsys.readouterr().err
+    assert "not .gov.cn or registered" in " ".join(capsys.readouterr().err.split())
+
+
+def test_a_second_crawl_on_the_same_store_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from crawler.lock import StoreLock
+
+    spec = big_site("locked", reports=1, per_page=1)
+    try:
+        with StoreLock(tmp_path):  # as if another crawl were running
+            rc = main(["crawl", "--data-dir", str(tmp_path), "--seed", spec.entry, "--allow-host", "127.0.0.1",
+                       "--quiet"])
+        assert rc == 1 and "is being crawled by pid" in " ".join(capsys.readouterr().err.split())
+        assert spec.site.log == []
+        assert main(["crawl", "--data-dir", str(tmp_path), "--seed", spec.entry, "--allow-host", "127.0.0.1",
+                     "--delay", "0", "--quiet"]) == 0  # released: runs
+    finally:
+        spec.stop()
+    assert len(spec.site.log) == 3
