@@ -277,6 +277,7 @@ class Crawler:
             state.mark(item.key, "done", outcome=outcome, run_id=self.run_id)
         elif r.status == FetchStatus.NOT_MODIFIED:
             st.not_modified += 1
+            self._rediscover(item)
             state.mark(item.key, "done", outcome=outcome, run_id=self.run_id)
         elif r.status == FetchStatus.BLOCKED:
             st.blocked += 1
@@ -338,18 +339,32 @@ class Crawler:
             else:
                 st.changed += 1
         if sniffed in ("html", "xml", "json", "text") and item.kind in ("list", "report"):
-            text, _enc = decode_html(r.body, ctype)
-            src = self.sources.get(item.source)
-            page = Page(r.final_url, text, ctype, item.kind, item.depth, item.form,
-                        dict(src.overrides) if src and item.depth == 0 else {})
-            depth = int((src.overrides if src else {}).get("max_depth", self.cfg.max_depth))
-            try:
-                links = discover(page, max_depth=depth)
-            except Exception as e:  # our bug, not the site's: record it, keep the page, go on
-                self._note_error(f"discovery crashed on {item.url}: {type(e).__name__}: {e}")
-                links = []
-            self._enqueue(item, links)
+            self._discover_from(item, r.final_url, r.body, ctype)
         return "fetched" if is_new else "unchanged"
+
+    def _rediscover(self, item: FrontierItem) -> None:
+        """A 304 still yields links: read them from the stored copy. (Links of a page stored just
+        before a crash, or by a probe, would otherwise never be queued.)"""
+        assert self.store is not None
+        versions = self.store.versions(item.url)
+        if versions and item.kind in ("list", "report"):
+            doc = versions[-1]
+            body = self.store.read_body(doc)
+            if sniff(body) in ("html", "xml", "json", "text"):
+                self._discover_from(item, doc.url, body, doc.content_type)
+
+    def _discover_from(self, item: FrontierItem, url: str, body: bytes, ctype: str) -> None:
+        text, _enc = decode_html(body, ctype)
+        src = self.sources.get(item.source)
+        page = Page(url, text, ctype, item.kind, item.depth, item.form,
+                    dict(src.overrides) if src and item.depth == 0 else {})
+        depth = int((src.overrides if src else {}).get("max_depth", self.cfg.max_depth))
+        try:
+            links = discover(page, max_depth=depth)
+        except Exception as e:  # our bug, not the site's: record it, keep the page, go on
+            self._note_error(f"discovery crashed on {item.url}: {type(e).__name__}: {e}")
+            links = []
+        self._enqueue(item, links)
 
     def _enqueue(self, parent: FrontierItem, links: list[Link]) -> None:
         """Add a page's links in one transaction: after a crash, all of them or none are queued."""
