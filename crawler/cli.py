@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--registry", type=Path, default=None, help="registry TOML (default: crawler/sources.toml)")
     p.add_argument("--max-depth", type=int, default=3, help="column nesting below an entry page")
     p.add_argument("--max-hosts", type=int, default=32, help="hosts crawled in parallel")
+    p.add_argument("--probe", action="store_true",
+                   help="fetch only the entry pages and report what they link to (checks registry entries)")
     p.set_defaults(func=run)
     return p
 
@@ -79,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     cfg = CrawlConfig(data_dir=args.data_dir, delay=2.0 if args.delay is None else args.delay,
                       allow_hosts=frozenset(h.lower() for h in args.allow_host), max_pages=args.max_pages,
-                      max_depth=args.max_depth, max_hosts=args.max_hosts)
+                      max_depth=args.max_depth, max_hosts=args.max_hosts, probe=args.probe)
     return _execute(cfg, selected, args, console)
 
 
@@ -138,7 +141,7 @@ def _execute(cfg: CrawlConfig, sources: list[Source], args: argparse.Namespace, 
     out = Console()
     if not out.is_terminal:  # piped or logged: no terminal width to respect
         out = Console(width=140)
-    out.print(summary_table(summary))
+    out.print(probe_table(summary) if cfg.probe else summary_table(summary))
     for err in summary.errors:
         console.print(f"[red]{err}[/red]")
     state = "finished" if summary.finished else f"open: {summary.pending} URL(s) pending, run again to resume"
@@ -174,6 +177,28 @@ class _Progress:
     def render(self) -> str:
         return (f"[bold]crawling[/bold] hosts {len(self.hosts)} · fetches {self.fetches} · "
                 f"reports found {self.reports_found} · blocked {self.blocked} · errors {self.errors}")
+
+
+def probe_table(summary: CrawlSummary) -> Table:
+    """Per source: did the entry page answer, and does it still link to reports or columns?"""
+    today = date.today().isoformat()
+    t = Table(title="probe of entry pages", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1),
+              caption="verdict ok → set last_verified in crawler/sources.toml; anything else: check the entry URL")
+    for head in ("source", "report links", "list links", "verdict"):
+        t.add_column(head, justify="left" if head in ("source", "verdict") else "right", no_wrap=True)
+    for name, st in sorted(summary.sources.items()):
+        if st.blocked:
+            verdict = "blocked"
+        elif st.failed or (not st.pages and not st.not_modified):
+            verdict = "failed"
+        elif st.linked_reports:
+            verdict = f"ok (last_verified = \"{today}\")"
+        elif st.linked_lists:
+            verdict = "columns only: reports may sit one level down"
+        else:
+            verdict = "no report links: path drift?"
+        t.add_row(name, str(st.linked_reports), str(st.linked_lists), verdict)
+    return t
 
 
 def summary_table(summary: CrawlSummary) -> Table:

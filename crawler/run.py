@@ -58,6 +58,7 @@ class CrawlConfig:
     read_timeout: float = 20.0
     total_timeout: float = 60.0
     log_path: Path | None = None  # JSON lines; default data_dir/logs/crawl-<run>.jsonl
+    probe: bool = False  # fetch entry pages only and count the links they yield (checks registry entries)
 
 
 @dataclass
@@ -71,6 +72,8 @@ class SourceStats:
     blocked: int = 0
     failed: int = 0
     skipped: int = 0
+    linked_reports: int = 0  # --probe: report links on the entry page
+    linked_lists: int = 0  # --probe: further list pages / columns linked from it
 
 
 @dataclass
@@ -369,6 +372,11 @@ class Crawler:
     def _enqueue(self, parent: FrontierItem, links: list[Link]) -> None:
         """Add a page's links in one transaction: after a crash, all of them or none are queued."""
         assert self.store is not None
+        if self.cfg.probe:  # count, follow nothing
+            st = self._stats(parent)
+            st.linked_reports += sum(1 for x in links if x.kind == "report")
+            st.linked_lists += sum(1 for x in links if x.kind == "list")
+            return
         found = 0
         with self.store.state.tx():
             for link in links:

@@ -93,3 +93,20 @@ def test_a_second_crawl_on_the_same_store_is_refused(tmp_path: Path, capsys: pyt
     finally:
         spec.stop()
     assert len(spec.site.log) == 3
+
+
+def test_probe_fetches_entry_pages_only_then_a_crawl_still_finds_everything(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = big_site("probe", reports=6, per_page=3)
+    try:
+        args = ["crawl", "--data-dir", str(tmp_path), "--seed", spec.entry, "--allow-host", "127.0.0.1",
+                "--delay", "0", "--quiet"]
+        assert main([*args, "--probe"]) == 0
+        out = " ".join(capsys.readouterr().out.split())
+        assert {r.path for r in spec.site.log} == {"/robots.txt", "/list/index.html"}
+        assert "3 1 ok (last_verified" in out  # 3 report links, 1 next-page link
+        assert main(args) == 0  # the entry page now answers 304; its links come from the stored copy
+        with RawStore(tmp_path) as store:
+            assert {d.url for d in store.iter_documents(kind="report")} == spec.reports
+    finally:
+        spec.stop()
