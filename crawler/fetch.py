@@ -215,8 +215,9 @@ class Fetcher:
                         return
                     seen.add(nxt)
                     url = nxt
-                    if resp.status_code == 303:
-                        method, form = "GET", None
+                    etag = last_modified = None  # validators belong to the first URL only
+                    if resp.status_code in (301, 302, 303) and method == "POST":
+                        method, form = "GET", None  # as browsers do; 307/308 keep the method
                     continue
                 result.body = await _read_capped(resp, max_bytes)
             finally:
