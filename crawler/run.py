@@ -202,9 +202,10 @@ class Crawler:
                 await self._fetch_robots(host, urlsplit(item.url).scheme)
                 continue
             rules = self.polite.robots[host]
-            if slot.delay > self.cfg.max_crawl_delay:
+            asked = rules.crawl_delay(self.fetch_config.user_agent)
+            if asked is not None and asked > self.cfg.max_crawl_delay:
                 n = state.park_host(host, "deferred", "crawl_delay_too_long", self.run_id)
-                self._emit("host_deferred", host=host, crawl_delay=slot.delay, deferred=n)
+                self._emit("host_deferred", host=host, crawl_delay=asked, deferred=n)
                 return
             if rules.status == "unavailable":
                 if rules.attempts >= self.cfg.robots_attempts:
