@@ -17,7 +17,7 @@ from crawler.demo_report import report_html, report_numbers
 from crawler.portal_server import Req, Resp, Site, serve
 from crawler.sites import Source
 
-__all__ = ["DemoPortal", "SiteSpec", "big_site", "start_demo_portal"]
+__all__ = ["DemoPortal", "SiteSpec", "big_site", "serve_demo", "start_demo_portal", "start_hub"]
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 _AGENCIES = ("县财政局", "县教育局", "县卫生健康局", "县审计局", "县民政局", "县司法局", "城关镇人民政府",
@@ -348,3 +348,27 @@ def start_demo_portal(seed: int = 2024) -> DemoPortal:
     rng = random.Random(seed)
     return DemoPortal([trs_site(rng), hanweb_site(rng), gkmlpt_site(rng), search_site(rng), shaanxi_site(rng),
                        generic_site(rng), blocked_site()])
+
+
+def start_hub(portal: DemoPortal) -> tuple[str, Callable[[], None]]:
+    """A hub page on its own port linking to every site's report column (as a prefecture portal
+    links to its counties' columns). Returns (base URL, stop)."""
+    hub = Site("demo-hub")
+    base, stop = serve(hub)
+    links = "".join(f'<li><a href="{s.entry}">政府信息公开年报</a>（{s.name}）</li>' for s in portal.sites)
+    hub.html("/", f"<html><head><meta charset='utf-8'><title>示范门户</title></head><body>"
+                  f"<h1>政务公开 · 各单位政府信息公开年报</h1><ul>{links}</ul></body></html>")
+    return base, stop
+
+
+def serve_demo(seed: int = 2024) -> tuple[str, Callable[[], None]]:
+    """The whole sample portal behind one base URL (the hub). Crawl it with
+    `gongkai crawl --seed <base>/ --allow-host 127.0.0.1`. Returns (base URL, stop all)."""
+    portal = start_demo_portal(seed)
+    base, stop_hub = start_hub(portal)
+
+    def stop() -> None:
+        stop_hub()
+        portal.stop()
+
+    return base, stop

@@ -85,10 +85,9 @@ def page_count_links(page: Page) -> list[Link]:
 
 
 def column_links(page: Page, anchors: list[Anchor], max_depth: int) -> list[Link]:
-    """Sub-columns and year folders (部门年报, 乡镇年报, 2023年 …) on the same host."""
+    """Sub-columns and year folders (部门年报, 乡镇年报, 2023年 …). Other hosts count too: hubs link to
+    departments' own sites (the crawl loop still applies the host allow-list)."""
     if page.depth >= max_depth:
         return []
-    host = urlsplit(page.url).netloc
     return [Link(a.url, "list", _title(a), None, "column", same_depth=False)
-            for a in anchors if urlsplit(a.url).netloc == host and is_column_title(_title(a))
-            and a.url.rstrip("/") != page.url.rstrip("/")]
+            for a in anchors if is_column_title(_title(a)) and a.url.rstrip("/") != page.url.rstrip("/")]

@@ -148,3 +148,16 @@ def test_warc_files_pass_warcio_digest_check(crawled: tuple[Path, CrawlSummary])
     done = subprocess.run([str(warcio), "check", "-v", *files], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout[-2000:]
     assert done.stdout.count("digest pass") > 200 and "digest fail" not in done.stdout
+
+
+def test_one_base_url_hub_reaches_every_site(portal: DemoPortal, tmp_path: Path) -> None:
+    from crawler.demo_portal import start_hub
+    from crawler.sites import source_for_url
+
+    base, stop = start_hub(portal)
+    try:
+        run_crawl(fast_config(tmp_path), [source_for_url(base + "/", "hub")])
+    finally:
+        stop()
+    with RawStore(tmp_path) as store:
+        assert {d.url for d in store.iter_documents(kind="report")} == portal.reports

@@ -45,7 +45,8 @@ def test_generic_next_page_and_year_folders() -> None:
     html = ('<a href="2.html">下一页</a><a href="/gk/nb/2023n/">2023年</a><a href="/other/">新闻中心</a>'
             '<a href="http://b.gov.cn/x/">部门年报</a>')
     links = discover(Page("http://a.gov.cn/gk/nb/1.html", html, "text/html", "list"))
-    assert set(_kinds(links, "list")) == {"http://a.gov.cn/gk/nb/2.html", "http://a.gov.cn/gk/nb/2023n/"}
+    assert set(_kinds(links, "list")) == {"http://a.gov.cn/gk/nb/2.html", "http://a.gov.cn/gk/nb/2023n/",
+                                          "http://b.gov.cn/x/"}  # a hub's link to a department site
     deep = discover(Page("http://a.gov.cn/gk/nb/1.html", html, "text/html", "list", depth=3))
     assert _kinds(deep, "list") == ["http://a.gov.cn/gk/nb/2.html"]  # column links stop at max depth
 
