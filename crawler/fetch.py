@@ -51,6 +51,7 @@ class FetchResult:
     retry_after: float | None = None
     elapsed: float = 0.0
     redirects: list[str] = field(default_factory=list)
+    hops: list[tuple[str, int, dict[str, str]]] = field(default_factory=list)  # redirect responses seen
     request_headers: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -204,6 +205,7 @@ class Fetcher:
                 result.http_status = resp.status_code
                 result.headers = dict(resp.headers)
                 if resp.is_redirect and "location" in resp.headers:
+                    result.hops.append((url, resp.status_code, dict(resp.headers)))
                     nxt = urljoin(url, resp.headers["location"])
                     result.redirects.append(nxt)
                     problem = self.check_target(nxt) or await self._check_resolved(nxt)

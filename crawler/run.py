@@ -263,6 +263,7 @@ class Crawler:
                                              last_modified=last_mod, max_bytes=cap)
             if r.retry_after:
                 slot.defer(min(r.retry_after, self.cfg.max_retry_after))
+            self._archive_transients(r)
             return r
 
         policy = RetryPolicy(self.cfg.attempts, self.cfg.backoff_base, self.cfg.backoff_max, self.cfg.max_retry_after)
@@ -285,7 +286,6 @@ class Crawler:
             state.mark(item.key, "done", outcome=outcome, run_id=self.run_id)
         elif r.status == FetchStatus.BLOCKED:
             st.blocked += 1
-            self._archive(item, r)
             state.mark(item.key, "blocked", outcome=outcome, run_id=self.run_id, error=r.error)
             n = self._blocks[item.host] = self._blocks.get(item.host, 0) + 1
             self.polite.slot(item.host).defer(self.cfg.block_backoff * 2 ** (n - 1))
@@ -297,8 +297,6 @@ class Crawler:
                 return True
         else:
             st.failed += 1
-            if r.body:
-                self._archive(item, r)
             state.mark(item.key, "failed", outcome=outcome, run_id=self.run_id, error=r.error)
             if r.retry_after is not None and r.retry_after > self.cfg.max_retry_after:
                 # "come back in an hour": leave the host alone until the next run
@@ -308,6 +306,17 @@ class Crawler:
                 return True
         self._log_fetch(item.url, item.host, item.source, r, outcome=str(outcome))
         return False
+
+    def _archive_transients(self, r: FetchResult) -> None:
+        """Every response goes to WARC: redirect hops, 304s, block and error pages (retried ones too).
+        Only 2xx bodies are indexed as documents (by `_store_and_discover`)."""
+        assert self.store is not None
+        for url, code, headers in r.hops:
+            self.store.archive(url, b"", status=code, headers=headers)
+        skip = (FetchStatus.FETCHED, FetchStatus.TOO_LARGE,  # indexed by the caller / never read whole
+                FetchStatus.REDIRECT_REJECTED, FetchStatus.REDIRECT_LOOP)  # already a hop above
+        if r.http_status is not None and r.status not in skip:
+            self.store.archive(r.final_url, r.body, status=r.http_status, headers=r.headers)
 
     def _archive(self, item: FrontierItem, r: FetchResult) -> None:
         """Non-2xx bodies (block pages, error pages) go to WARC as evidence, not to the document index."""
@@ -324,12 +333,14 @@ class Crawler:
             st.failed += 1
             self._archive(item, r)
             return "not_an_attachment"
-        before = store.find(item.url, _sha(r.body))
-        doc = store.add(item.url, r.body, status=r.http_status or 200, headers=r.headers, kind=kind,
+        # indexed under the URL that served the bytes (after redirects), as the WARC record says
+        before = store.find(r.final_url, _sha(r.body))
+        doc = store.add(r.final_url, r.body, status=r.http_status or 200, headers=r.headers, kind=kind,
                         parent_url=item.parent_url, title=item.title, report_year=item.report_year,
                         method=item.method, request_headers=r.request_headers,
                         request_body=_form_bytes(item.form), content_type=MIME.get(sniffed))
-        store.state.set_validators(item.url, r.headers.get("etag"), r.headers.get("last-modified"), doc.sha256)
+        store.state.set_validators(item.url, r.headers.get("etag"), r.headers.get("last-modified"), doc.sha256,
+                                   final_url=r.final_url)
         is_new = before is None
         if item.kind == "list":
             st.pages += 1
@@ -350,7 +361,7 @@ class Crawler:
         """A 304 still yields links: read them from the stored copy. (Links of a page stored just
         before a crash, or by a probe, would otherwise never be queued.)"""
         assert self.store is not None
-        versions = self.store.versions(item.url)
+        versions = self.store.versions(self.store.state.final_url(item.url))
         if versions and item.kind in ("list", "report"):
             doc = versions[-1]
             body = self.store.read_body(doc)

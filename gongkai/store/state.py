@@ -98,6 +98,9 @@ _MIGRATIONS: tuple[tuple[str, str], ...] = (
     CREATE INDEX frontier_seq ON frontier (seq);
     CREATE INDEX fetch_log_url ON fetch_log (url);
     """),
+    ("0004_http_cache_final_url", """
+    ALTER TABLE http_cache ADD COLUMN final_url TEXT;
+    """),
 )
 
 
@@ -267,11 +270,17 @@ class StateDB:
             return None, None, None
         return row["etag"], row["last_modified"], row["sha256"]
 
-    def set_validators(self, url: str, etag: str | None, last_modified: str | None, sha256: str) -> None:
+    def set_validators(self, url: str, etag: str | None, last_modified: str | None, sha256: str,
+                       final_url: str | None = None) -> None:
         self.conn.execute(
-            "INSERT INTO http_cache (url, etag, last_modified, sha256) VALUES (?,?,?,?)"
+            "INSERT INTO http_cache (url, etag, last_modified, sha256, final_url) VALUES (?,?,?,?,?)"
             " ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, last_modified=excluded.last_modified,"
-            " sha256=excluded.sha256", (url, etag, last_modified, sha256))
+            " sha256=excluded.sha256, final_url=excluded.final_url", (url, etag, last_modified, sha256, final_url))
+
+    def final_url(self, url: str) -> str:
+        """The URL that last served `url`'s bytes (after redirects); `url` itself if unknown."""
+        row = self.conn.execute("SELECT final_url FROM http_cache WHERE url=?", (url,)).fetchone()
+        return str(row["final_url"]) if row and row["final_url"] else url
 
     def set_host(self, host: str, now: str, **fields: Any) -> None:
         self.conn.execute("INSERT OR IGNORE INTO hosts (host, updated_at) VALUES (?, ?)", (host, now))

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from crawler.portal_server import Req, Resp, Site, serve
 from crawler.sites import Source
@@ -109,7 +110,8 @@ def test_fault_matrix(fault_site: tuple[Site, str], tmp_path: Path) -> None:
         url = f"{base}/r/{name}.html"
         assert stored.get(url) == _page(i), (name, outcome.get(url))
     assert stored[f"{base}/r/charset.html"] == GBK_BODY
-    assert stored[f"{base}/r/moved.html"] == _page(99)  # a same-host redirect is followed
+    assert stored[f"{base}/r/target.html"] == _page(99)  # a same-host redirect is followed; the final URL
+    assert f"{base}/r/moved.html" not in stored  # is the one that served the bytes
     # permanent faults: recorded with their status, never stored as reports
     for name, (_resp, want, err) in PERMANENT.items():
         url = f"{base}/r/{name}.html"
@@ -124,6 +126,19 @@ def test_fault_matrix(fault_site: tuple[Site, str], tmp_path: Path) -> None:
     assert len(site.requests_to("/r/http500.html")) == 3  # two 500s, then success
     assert summary.finished
     assert summary.requests < 60  # bounded
+    # every response is in WARC, not only the stored documents: hops, retried 5xx, block pages
+    seen: list[tuple[str, str]] = []
+    for f in sorted((tmp_path / "raw").glob("*.warc.gz")):
+        with open(f, "rb") as fh:
+            for rec in ArchiveIterator(fh):
+                if rec.rec_type == "response":
+                    seen.append((rec.rec_headers.get_header("WARC-Target-URI")[len(base):],
+                                 rec.http_headers.get_statuscode()))
+    assert seen.count(("/r/http500.html", "500")) == 2 and ("/r/http500.html", "200") in seen
+    assert ("/r/moved.html", "301") in seen and ("/r/target.html", "200") in seen
+    assert ("/r/moved.html", "200") not in seen
+    assert ("/r/ts412.html", "412") in seen and ("/r/private.html", "302") in seen
+    assert seen.count(("/r/loop.html", "302")) == 1 and seen.count(("/r/loop2.html", "302")) == 1
 
 
 def test_retry_after_is_honoured(fault_site: tuple[Site, str], tmp_path: Path) -> None:
