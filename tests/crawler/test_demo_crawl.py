@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from crawler.demo_portal import DemoPortal
 from crawler.run import CrawlSummary
@@ -112,6 +113,11 @@ def test_refresh_uses_conditional_gets_and_keeps_old_versions(portal: DemoPortal
     with RawStore(tmp_path) as store:
         pdf = store.state.query("SELECT outcome FROM frontier WHERE url LIKE '%.pdf'")
         assert [r["outcome"] for r in pdf] == ["unchanged"]
+    statuses = []
+    for f in (tmp_path / "raw").glob("*.warc.gz"):
+        with open(f, "rb") as fh:
+            statuses += [rec.http_headers.get_statuscode() for rec in ArchiveIterator(fh) if rec.rec_type == "response"]
+    assert statuses.count("304") == st.not_modified  # the 304s are kept as responses too
     changed_url = sorted(spec.reports)[0]
     path = changed_url[len(spec.base):]
     old = spec.site.routes[path]
