@@ -241,3 +241,32 @@ def test_a_crash_on_one_url_is_recorded_and_the_run_goes_on(tmp_path: Path, monk
         row = store.state.query("SELECT outcome, error FROM frontier WHERE url LIKE '%/r/1.html'")[0]
     assert row["outcome"] == "crashed" and row["error"].startswith("ValueError: boom")
     assert len(site.requests_to("/r/1.html")) == 1
+
+
+def test_attachments_capped_and_typed_by_magic_bytes(tmp_path: Path) -> None:
+    site = Site("atts")
+    base, stop = serve(site)
+    big = b"%PDF-1.4\n" + b"0" * 300_000
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
+    try:
+        site.html("/list/", f'<a href="/r/1.html">甲局2023年{T}</a>')
+        site.html("/r/1.html", f"<html><body><h1>甲局2023年{T}</h1>{'正文' * 300}"
+                               '<a href="/f/big.pdf">附件一</a><a href="/f/report.doc">附件二</a>'
+                               '<a href="/f/fake.pdf">附件三</a><a href="/down?fileurl=abc">下载</a></body></html>')
+        site.add("/f/big.pdf", Resp(200, big, {"Content-Type": "application/pdf"}))
+        site.add("/f/report.doc", Resp(200, ole, {"Content-Type": "application/octet-stream"}))
+        site.add("/f/fake.pdf", Resp(200, b"<html><body>please log in</body></html>", {"Content-Type": "text/html"}))
+        site.add("/down", Resp(200, b"%PDF-1.7 tiny", {"Content-Type": "application/force-download"}))
+        run_crawl(fast_config(tmp_path, max_attachment_bytes=100_000), [Source("atts", base + "/list/")])
+    finally:
+        stop()
+    with RawStore(tmp_path) as store:
+        atts = {d.url[len(base):]: d for d in store.iter_documents(kind="attachment")}
+        outcomes = {r["url"][len(base):]: r["outcome"]
+                    for r in store.state.query("SELECT url, outcome FROM frontier WHERE kind='attachment'")}
+        assert set(atts) == {"/f/report.doc", "/down?fileurl=abc"}
+        assert atts["/f/report.doc"].content_type == "application/x-ole-storage"
+        assert atts["/down?fileurl=abc"].content_type == "application/pdf"
+        assert all(a.parent_url == f"{base}/r/1.html" and a.report_year == 2023 for a in atts.values())
+        assert store.read_body(atts["/f/report.doc"]) == ole
+    assert outcomes["/f/big.pdf"] == "too_large" and outcomes["/f/fake.pdf"] == "not_an_attachment"
