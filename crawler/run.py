@@ -14,11 +14,10 @@ import json
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlencode, urlsplit
 
+from crawler.config import CrawlConfig
 from crawler.decode import decode_html
 from crawler.discover import Link, Page, discover
 from crawler.fetch import FetchConfig, Fetcher, FetchResult
@@ -28,66 +27,12 @@ from crawler.retry import RetryPolicy, with_retries
 from crawler.select import canonical_url, host_allowed
 from crawler.sites import Source
 from crawler.sniff import MIME, sniff
+from crawler.summary import CrawlSummary, SourceStats
 from gongkai.model import FetchStatus
 from gongkai.store import FrontierItem, RawStore
 from gongkai.store.raw import utc_now
 
 __all__ = ["CrawlConfig", "CrawlSummary", "Crawler", "SourceStats", "crawl"]
-
-
-@dataclass(frozen=True)
-class CrawlConfig:
-    data_dir: Path
-    delay: float = 2.0  # seconds between requests to one host (raised by Crawl-delay, Retry-After)
-    allow_hosts: frozenset[str] = frozenset()  # beyond .gov.cn (bare-IP portals; 127.0.0.1 in tests)
-    max_pages: int | None = None  # requests this invocation; the run stays open to resume
-    max_depth: int = 3  # column nesting below an entry page
-    max_hosts: int = 32  # hosts crawled in parallel
-    attempts: int = 4  # tries per URL on timeouts, connection errors, 5xx and 429
-    backoff_base: float = 1.0
-    backoff_max: float = 60.0
-    max_retry_after: float = 120.0  # a longer Retry-After ends the tries for this run
-    block_backoff: float = 30.0  # pause after a block page, doubled per block
-    block_limit: int = 3  # blocks before a host is left alone for the rest of the run
-    robots_retry: float = 30.0  # seconds before asking again for an unavailable robots.txt
-    robots_attempts: int = 3
-    max_crawl_delay: float = 60.0  # a longer robots Crawl-delay defers the host to the next run (never shortened)
-    max_page_bytes: int = 20 * 1024 * 1024
-    max_attachment_bytes: int = 100 * 1024 * 1024
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    total_timeout: float = 60.0
-    log_path: Path | None = None  # JSON lines; default data_dir/logs/crawl-<run>.jsonl
-    probe: bool = False  # fetch entry pages only and count the links they yield (checks registry entries)
-
-
-@dataclass
-class SourceStats:
-    pages: int = 0
-    reports: int = 0
-    attachments: int = 0
-    new: int = 0
-    changed: int = 0
-    not_modified: int = 0
-    blocked: int = 0
-    failed: int = 0
-    skipped: int = 0
-    linked_reports: int = 0  # --probe: report links on the entry page
-    linked_lists: int = 0  # --probe: further list pages / columns linked from it
-
-
-@dataclass
-class CrawlSummary:
-    run_id: int
-    resumed: bool
-    requests: int = 0
-    finished: bool = False
-    pending: int = 0
-    sources: dict[str, SourceStats] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-
-    def stats(self, source: str) -> SourceStats:
-        return self.sources.setdefault(source, SourceStats())
 
 
 Event = dict[str, Any]
@@ -446,6 +391,3 @@ def _form_bytes(form: dict[str, str] | None) -> bytes | None:
 def crawl(config: CrawlConfig, sources: list[Source], on_event: Callable[[Event], None] | None = None) -> CrawlSummary:
     return asyncio.run(Crawler(config, sources, on_event=on_event).run())
 
-
-def summary_dict(summary: CrawlSummary) -> dict[str, Any]:
-    return asdict(summary)
