@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from crawler.netguard import guarded_transport
 from crawler.select import host_allowed, is_private_host
 from gongkai.model import FetchStatus
 
@@ -124,9 +125,11 @@ class Fetcher:
         self._resolve = resolve or system_resolve
         self._resolved: dict[str, list[str]] = {}
         timeout = httpx.Timeout(config.read_timeout, connect=config.connect_timeout)
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+        if transport is None:  # dial only checked addresses (see netguard.py)
+            transport = guarded_transport(self._resolve, config.allow_hosts, limits)
         self.client = httpx.AsyncClient(follow_redirects=False, timeout=timeout, transport=transport,
-                                        headers={"User-Agent": config.user_agent}, trust_env=False,
-                                        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50))
+                                        headers={"User-Agent": config.user_agent}, trust_env=False, limits=limits)
 
     async def aclose(self) -> None:
         await self.client.aclose()

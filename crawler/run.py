@@ -131,6 +131,8 @@ class Crawler:
                 if task in done:
                     del active[host]
                     exc = task.exception()
+                    if exc is not None and not isinstance(exc, Exception):
+                        raise exc  # BaseException (SystemExit, KeyboardInterrupt …) is never swallowed
                     if exc is not None:  # a bug of ours: note it, keep the other hosts going
                         self._note_error(f"{host}: worker crashed: {type(exc).__name__}: {exc}")
 

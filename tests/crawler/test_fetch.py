@@ -86,3 +86,60 @@ def test_block_classification() -> None:
     assert classify_block(200, b"<script>var cfg = 1;</script>", "text/html") is None  # a JS shell is content
     assert classify_block(200, "页面不存在".encode() + b"x" * 5000, "text/html") is None  # long page mentioning it
     assert classify_block(200, b"%PDF-1.4 tiny", "application/pdf") is None
+
+
+def test_connections_dial_only_checked_addresses_against_dns_rebinding() -> None:
+    """The pre-check sees a public address, the connection-time lookup a loopback one: refused at
+    connect time, and the local server never sees a request."""
+    from crawler.portal_server import Resp, Site, serve
+
+    site = Site("inside")
+    base, stop = serve(site)
+    port = base.rsplit(":", 1)[1]
+    site.add("/secret", Resp(200, b"internal"))
+    answers = {"rebind.gov.cn": [["61.150.65.235"], ["127.0.0.1"]]}
+
+    async def rebinding(host: str, p: int) -> list[str]:
+        seq = answers[host]
+        return seq.pop(0) if len(seq) > 1 else seq[0]
+
+    async def go() -> object:
+        f = Fetcher(FetchConfig(total_timeout=5), resolve=rebinding)
+        try:
+            return await f.fetch(f"http://rebind.gov.cn:{port}/secret")
+        finally:
+            await f.aclose()
+
+    try:
+        r = asyncio.run(go())
+    finally:
+        stop()
+    assert r.status == FetchStatus.NETWORK_ERROR  # type: ignore[attr-defined]
+    assert "resolves to private address 127.0.0.1" in (r.error or "")  # type: ignore[attr-defined]
+    assert site.log == []
+
+
+def test_allowed_names_go_through_the_same_resolver_as_virtual_hosts() -> None:
+    from crawler.portal_server import Resp, Site, serve
+
+    site = Site("vhost")
+    base, stop = serve(site)
+    port = base.rsplit(":", 1)[1]
+    site.add("/ok", Resp(200, b"hello"))
+
+    async def local(host: str, p: int) -> list[str]:
+        return ["127.0.0.1"]
+
+    async def go() -> object:
+        f = Fetcher(FetchConfig(total_timeout=5, allow_hosts=frozenset({"portal.gov.cn"})), resolve=local)
+        try:
+            return await f.fetch(f"http://portal.gov.cn:{port}/ok")
+        finally:
+            await f.aclose()
+
+    try:
+        r = asyncio.run(go())
+    finally:
+        stop()
+    assert r.status == FetchStatus.FETCHED and r.body == b"hello"  # type: ignore[attr-defined]
+    assert [x.path for x in site.log] == ["/ok"]
