@@ -319,7 +319,7 @@ class Crawler:
         text, _enc = decode_html(body, ctype)
         src = self.sources.get(item.source)
         page = Page(url, text, ctype, item.kind, item.depth, item.form,
-                    dict(src.overrides) if src and item.depth == 0 else {})
+                    dict(src.overrides) if src else {})
         depth = int((src.overrides if src else {}).get("max_depth", self.cfg.max_depth))
         try:
             links = discover(page, max_depth=depth)

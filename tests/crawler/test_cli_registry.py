@@ -29,6 +29,7 @@ def test_seeded_registry_loads_and_matches_reference_list_pages() -> None:
     ('[[source]]\nname = "a"\nentry = "http://x.gov.cn/"\n[[source]]\nname = "a"\nentry = "http://y.gov.cn/"\n',
      "duplicate"),
     ('[[source]]\nname = "a"\nentry = "http://x.gov.cn/"\nselectors = 1\n', "unknown keys"),
+    ('[[source]]\nname = "a"\nentry = "http://x.gov.cn/"\n[source.overrides]\nselector = "ul"\n', "unknown overrides"),
 ])
 def test_bad_registry_fails_fast(tmp_path: Path, toml: str, message: str) -> None:
     path = tmp_path / "s.toml"
