@@ -77,8 +77,12 @@ class Crawler:
         """--dry-run: seed the frontier (a no-op for known URLs) and list what would be fetched."""
         with RawStore(self.cfg.data_dir) as store:
             store.state.scope = tuple(self.sources)
-            self._seed(store)
-            return store.state.pending()
+            store.state.conn.execute("BEGIN")
+            try:
+                self._seed(store)
+                return store.state.pending()
+            finally:
+                store.state.conn.execute("ROLLBACK")  # a dry run leaves the frontier as it was
 
     async def run(self) -> CrawlSummary:
         """Crawl until nothing in scope is pending (or the budget is spent). Raises CrawlLocked when

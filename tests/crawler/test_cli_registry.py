@@ -43,6 +43,8 @@ def test_dry_run_lists_registry_entries_without_fetching(tmp_path: Path, capsys:
     out = capsys.readouterr().out.splitlines()
     assert sorted(line.split("\t")[1] for line in out) == ["csrc", "mva"]
     assert all(line.startswith("list\t") for line in out)
+    with RawStore(tmp_path) as store:
+        assert store.state.count_frontier() == 0  # nothing written
 
 
 def test_unknown_source_is_a_usage_error(tmp_path: Path) -> None:
