@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
+from crawler.lock import CrawlLocked
 from crawler.run import CrawlConfig, Crawler, CrawlSummary
 from crawler.sites import Source, load_sources, source_for_url
 
@@ -25,8 +27,8 @@ __all__ = ["add_demo_parser", "add_parser", "run", "run_demo"]
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", type=Path, default=Path("data"), help="raw store location (default: data)")
-    p.add_argument("--delay", type=float, default=None, help="seconds between requests to one host")
-    p.add_argument("--max-pages", type=int, default=None, help="stop after this many requests (resumable)")
+    p.add_argument("--delay", type=float, default=None, help="seconds between requests to one host (crawl default 2, demo 0.2; robots Crawl-delay can raise it)")
+    p.add_argument("--max-pages", type=int, default=None, help="stop after this many requests, robots.txt included; run again to resume")
     p.add_argument("--dry-run", action="store_true", help="list what would be fetched, fetch nothing")
     p.add_argument("--quiet", action="store_true", help="no live progress")
 
@@ -36,13 +38,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "crawl", help="collect reports from the registry, one source, or ad-hoc entry URLs",
         description="Crawl report columns politely and resumably; every response is kept in data/raw.")
     _common(p)
-    p.add_argument("--source", action="append", default=[], metavar="NAME", help="crawl only this registry source")
-    p.add_argument("--seed", action="append", default=[], metavar="URL", help="an ad-hoc entry URL (list page)")
-    p.add_argument("--allow-host", action="append", default=[], metavar="HOST",
+    p.add_argument("--source", action="extend", nargs="+", default=[], metavar="NAME", help="crawl only these registry sources")
+    p.add_argument("--seed", action="extend", nargs="+", default=[], metavar="URL", help="ad-hoc entry URLs (list pages)")
+    p.add_argument("--allow-host", action="extend", nargs="+", default=[], metavar="HOST",
                    help="allow a host beyond .gov.cn (bare-IP portals; 127.0.0.1 for local tests)")
     p.add_argument("--registry", type=Path, default=None, help="registry TOML (default: crawler/sources.toml)")
     p.add_argument("--max-depth", type=int, default=3, help="column nesting below an entry page")
     p.add_argument("--max-hosts", type=int, default=32, help="hosts crawled in parallel")
+    p.add_argument("--probe", action="store_true",
+                   help="fetch only the entry pages and report what they link to (checks registry entries)")
     p.set_defaults(func=run)
     return p
 
@@ -78,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     cfg = CrawlConfig(data_dir=args.data_dir, delay=2.0 if args.delay is None else args.delay,
                       allow_hosts=frozenset(h.lower() for h in args.allow_host), max_pages=args.max_pages,
-                      max_depth=args.max_depth, max_hosts=args.max_hosts)
+                      max_depth=args.max_depth, max_hosts=args.max_hosts, probe=args.probe)
     return _execute(cfg, selected, args, console)
 
 
@@ -124,16 +128,20 @@ def _execute(cfg: CrawlConfig, sources: list[Source], args: argparse.Namespace, 
         return 0
     progress = _Progress()
     crawler = Crawler(cfg, sources, on_event=progress.update)
-    if args.quiet:
-        summary = asyncio.run(crawler.run())
-    else:
-        with Live(progress.render(), console=console, refresh_per_second=4) as live:
-            progress.live = live
+    try:
+        if args.quiet:
             summary = asyncio.run(crawler.run())
+        else:
+            with Live(progress.render(), console=console, refresh_per_second=4) as live:
+                progress.live = live
+                summary = asyncio.run(crawler.run())
+    except CrawlLocked as e:
+        console.print(f"[red]{e}[/red]")
+        return 1
     out = Console()
     if not out.is_terminal:  # piped or logged: no terminal width to respect
         out = Console(width=140)
-    out.print(summary_table(summary))
+    out.print(probe_table(summary) if cfg.probe else summary_table(summary))
     for err in summary.errors:
         console.print(f"[red]{err}[/red]")
     state = "finished" if summary.finished else f"open: {summary.pending} URL(s) pending, run again to resume"
@@ -171,15 +179,37 @@ class _Progress:
                 f"reports found {self.reports_found} · blocked {self.blocked} · errors {self.errors}")
 
 
+def probe_table(summary: CrawlSummary) -> Table:
+    """Per source: did the entry page answer, and does it still link to reports or columns?"""
+    today = date.today().isoformat()
+    t = Table(title="probe of entry pages", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1),
+              caption="verdict ok → set last_verified in crawler/sources.toml; anything else: check the entry URL")
+    for head in ("source", "report links", "list links", "verdict"):
+        t.add_column(head, justify="left" if head in ("source", "verdict") else "right", no_wrap=True)
+    for name, st in sorted(summary.sources.items()):
+        if st.blocked:
+            verdict = "blocked"
+        elif st.failed or (not st.pages and not st.not_modified):
+            verdict = "failed"
+        elif st.linked_reports:
+            verdict = f"ok (last_verified = \"{today}\")"
+        elif st.linked_lists:
+            verdict = "columns only: reports may sit one level down"
+        else:
+            verdict = "no report links: path drift?"
+        t.add_row(name, str(st.linked_reports), str(st.linked_lists), verdict)
+    return t
+
+
 def summary_table(summary: CrawlSummary) -> Table:
-    t = Table(title=f"crawl run {summary.run_id}", box=box.SIMPLE_HEAD, pad_edge=False,
+    t = Table(title=f"crawl run {summary.run_id}", box=box.SIMPLE_HEAD, pad_edge=False, padding=0,
               caption="files = attachments; 304 = unchanged (conditional GET); skipped = robots.txt disallow")
     cols = (("pages", "pages"), ("reports", "reports"), ("attachments", "files"), ("new", "new"),
             ("changed", "changed"), ("not_modified", "304"), ("blocked", "blocked"), ("failed", "failed"),
             ("skipped", "skipped"))
-    t.add_column("source", no_wrap=True)
+    t.add_column("source", no_wrap=True, overflow="ellipsis", max_width=24)
     for _attr, head in cols:
-        t.add_column(head, justify="right", no_wrap=True)
+        t.add_column(head, justify="right", no_wrap=True, min_width=len(head))
     for name, st in sorted(summary.sources.items()):
         t.add_row(name, *(str(getattr(st, attr)) for attr, _h in cols))
     return t

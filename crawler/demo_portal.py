@@ -17,7 +17,7 @@ from crawler.demo_report import report_html, report_pdf
 from crawler.portal_server import Req, Resp, Site, serve
 from crawler.sites import Source
 
-__all__ = ["DemoPortal", "SiteSpec", "big_site", "start_demo_portal"]
+__all__ = ["DemoPortal", "SiteSpec", "big_site", "serve_demo", "start_demo_portal", "start_hub"]
 
 _AGENCIES = ("县财政局", "县教育局", "县卫生健康局", "县审计局", "县民政局", "县司法局", "城关镇人民政府",
              "河东乡人民政府", "东街街道办事处", "县自然资源局", "县统计局", "县人力资源和社会保障局")
@@ -276,9 +276,37 @@ def generic_site(rng: random.Random) -> SiteSpec:
             spec.reports.add(base + path)
             items.append((path, f"2023年{agency}政府信息公开工作年度报告"))
         items.append((f"/gongkai/show/jd{p}.html", "2023年政府信息公开工作年度报告解读"))
+        if p == 2:  # a report published only as a PDF, linked straight from the list
+            site.add("/uploads/2023nb_slj.pdf", Resp(200, report_pdf("县水利局", 2023), {"Content-Type": "application/pdf"}))
+            spec.reports.add(base + "/uploads/2023nb_slj.pdf")
+            items.append(("/uploads/2023nb_slj.pdf", "县水利局2023年政府信息公开工作年度报告（PDF版）"))
         site.html(f"/gongkai/show/jd{p}.html", _page("解读", []))
         nav = '<a href="2.html">下一页</a>' if p == 1 else '<a href="1.html">上一页</a>'
         site.html(f"/gk/nb/{p}.html", _page("信息公开年报", items, f'<div class="pages">{nav}</div>'))
+    return spec
+
+
+# --------------------------------------------------------------------------- Shaanxi platform (year folders)
+def shaanxi_site(rng: random.Random) -> SiteSpec:
+    """Column → year folders (2023年, 2022年) → numbered pages (1.html, 2.html); 19-digit ids."""
+    site, base, stop = _new("demo-shaanxi")
+    col = "/zfxxgk/zfxxgknb/"
+    spec = SiteSpec("demo-shaanxi", "shaanxi", site, base, f"{base}{col}", stop=stop)
+    years = {2023: 7, 2022: 4}
+    site.html(col, _page("政府信息公开年报", [], "".join(f'<p><a href="{y}/1.html">{y}年</a></p>' for y in years)
+                         + '<p><a href="/zwgk/tzgg/">通知公告</a></p>'))
+    site.html("/zwgk/tzgg/", _page("通知公告", [("/zwgk/tzgg/1.html", "关于开展政务公开培训的通知")]))
+    ident = 1753311688616128514
+    for year, n in years.items():
+        items = [(f"{col}{year}/{ident + year * 100 + k}.html", f"{_AGENCIES[k]}{year}年政府信息公开工作年度报告")
+                 for k in range(n)]
+        for path, title in items:
+            _report(site, path, title[: title.index(str(year))], year, rng)
+            spec.reports.add(base + path)
+        pages = [items[i:i + 3] for i in range(0, len(items), 3)]
+        for p, chunk in enumerate(pages, start=1):
+            nums = " ".join(f'<a href="{q}.html">{q}</a>' for q in range(1, len(pages) + 1))
+            site.html(f"{col}{year}/{p}.html", _page(f"{year}年", chunk, f'<div class="page">{nums}</div>'))
     return spec
 
 
@@ -319,5 +347,29 @@ def big_site(name: str, reports: int, per_page: int = 10, seed: int = 0) -> Site
 def start_demo_portal(seed: int = 2024) -> DemoPortal:
     """Start every demo site on 127.0.0.1 (one port each) → DemoPortal. Call `.stop()` when done."""
     rng = random.Random(seed)
-    return DemoPortal([trs_site(rng), hanweb_site(rng), gkmlpt_site(rng), search_site(rng), generic_site(rng),
-                       blocked_site()])
+    return DemoPortal([trs_site(rng), hanweb_site(rng), gkmlpt_site(rng), search_site(rng), shaanxi_site(rng),
+                       generic_site(rng), blocked_site()])
+
+
+def start_hub(portal: DemoPortal) -> tuple[str, Callable[[], None]]:
+    """A hub page on its own port linking to every site's report column (as a prefecture portal
+    links to its counties' columns). Returns (base URL, stop)."""
+    hub = Site("demo-hub")
+    base, stop = serve(hub)
+    links = "".join(f'<li><a href="{s.entry}">政府信息公开年报</a>（{s.name}）</li>' for s in portal.sites)
+    hub.html("/", f"<html><head><meta charset='utf-8'><title>示范门户</title></head><body>"
+                  f"<h1>政务公开 · 各单位政府信息公开年报</h1><ul>{links}</ul></body></html>")
+    return base, stop
+
+
+def serve_demo(seed: int = 2024) -> tuple[str, Callable[[], None]]:
+    """The whole sample portal behind one base URL (the hub). Crawl it with
+    `gongkai crawl --seed <base>/ --allow-host 127.0.0.1`. Returns (base URL, stop all)."""
+    portal = start_demo_portal(seed)
+    base, stop_hub = start_hub(portal)
+
+    def stop() -> None:
+        stop_hub()
+        portal.stop()
+
+    return base, stop

@@ -8,8 +8,11 @@ forever); block pages are recognised and reported, never solved.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import re
+import socket
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -17,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from crawler.netguard import guarded_transport
 from crawler.select import host_allowed, is_private_host
 from gongkai.model import FetchStatus
 
@@ -48,6 +52,7 @@ class FetchResult:
     retry_after: float | None = None
     elapsed: float = 0.0
     redirects: list[str] = field(default_factory=list)
+    hops: list[tuple[str, int, dict[str, str]]] = field(default_factory=list)  # redirect responses seen
     request_headers: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -95,20 +100,42 @@ class _TooLarge(Exception):
     pass
 
 
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+
+async def system_resolve(host: str, port: int) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 class Fetcher:
     """Owns one httpx.AsyncClient; `fetch` never raises for network or HTTP trouble."""
 
-    def __init__(self, config: FetchConfig, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(self, config: FetchConfig, transport: httpx.AsyncBaseTransport | None = None,
+                 resolve: Resolver | None = None) -> None:
         self.config = config
+        self._resolve = resolve or system_resolve
+        self._resolved: dict[str, list[str]] = {}
         timeout = httpx.Timeout(config.read_timeout, connect=config.connect_timeout)
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+        if transport is None:  # dial only checked addresses (see netguard.py)
+            transport = guarded_transport(self._resolve, config.allow_hosts, limits)
         self.client = httpx.AsyncClient(follow_redirects=False, timeout=timeout, transport=transport,
-                                        headers={"User-Agent": config.user_agent}, trust_env=False,
-                                        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50))
+                                        headers={"User-Agent": config.user_agent}, trust_env=False, limits=limits)
 
     async def aclose(self) -> None:
         await self.client.aclose()
 
-    def check_target(self, url: str, *, first: bool) -> str | None:
+    def check_target(self, url: str) -> str | None:
+        """Why `url` may not be fetched (scheme, allow-list, private IP literal), or None."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             return f"scheme {parts.scheme or '?'} not allowed"
@@ -121,17 +148,36 @@ class Fetcher:
             return f"host {host} not on the allow-list"
         return None
 
+    async def _check_resolved(self, url: str) -> str | None:
+        """A host name that resolves to a private/loopback/link-local address is refused too.
+        (Checked once per host per run; httpx resolves again when connecting, so this guards against
+        misconfigured or hostile DNS records, not against a resolver that changes its answer.)"""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if host in self.config.allow_hosts or _is_ip(host):
+            return None
+        if host not in self._resolved:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            try:
+                self._resolved[host] = await self._resolve(host, port)
+            except OSError as e:
+                raise httpx.ConnectError(f"cannot resolve {host}: {e}") from e
+        bad = [ip for ip in self._resolved[host] if is_private_host(ip)]
+        return f"{host} resolves to private address {bad[0]}" if bad else None
+
     async def fetch(self, url: str, *, method: str = "GET", form: dict[str, str] | None = None,
                     etag: str | None = None, last_modified: str | None = None,
                     max_bytes: int | None = None) -> FetchResult:
         start = time.monotonic()
         result = FetchResult(url=url, final_url=url, status=FetchStatus.NETWORK_ERROR)
-        problem = self.check_target(url, first=True)
-        if problem:
-            result.status, result.error = FetchStatus.HOST_NOT_ALLOWED, problem
-            return result
+        problem = self.check_target(url)
         try:
             async with asyncio.timeout(self.config.total_timeout):
+                problem = problem or await self._check_resolved(url)
+                if problem:
+                    result.status, result.error = FetchStatus.HOST_NOT_ALLOWED, problem
+                    result.elapsed = time.monotonic() - start
+                    return result
                 await self._follow(result, method, form, etag, last_modified, max_bytes or self.config.max_bytes)
         except TimeoutError:
             result.status, result.error = FetchStatus.TIMEOUT, f"no complete response in {self.config.total_timeout}s"
@@ -162,9 +208,10 @@ class Fetcher:
                 result.http_status = resp.status_code
                 result.headers = dict(resp.headers)
                 if resp.is_redirect and "location" in resp.headers:
+                    result.hops.append((url, resp.status_code, dict(resp.headers)))
                     nxt = urljoin(url, resp.headers["location"])
                     result.redirects.append(nxt)
-                    problem = self.check_target(nxt, first=False)
+                    problem = self.check_target(nxt) or await self._check_resolved(nxt)
                     if problem:
                         result.status, result.error = FetchStatus.REDIRECT_REJECTED, problem
                         return
@@ -173,8 +220,9 @@ class Fetcher:
                         return
                     seen.add(nxt)
                     url = nxt
-                    if resp.status_code == 303:
-                        method, form = "GET", None
+                    etag = last_modified = None  # validators belong to the first URL only
+                    if resp.status_code in (301, 302, 303) and method == "POST":
+                        method, form = "GET", None  # as browsers do; 307/308 keep the method
                     continue
                 result.body = await _read_capped(resp, max_bytes)
             finally:

@@ -1,7 +1,7 @@
 """Per-host politeness: one request in flight per host, a delay between requests, robots.txt.
 
 Each host has a slot with its own delay (the configured delay, raised by robots `Crawl-delay` and by
-`Retry-After`). The slot is an asyncio lock plus the earliest time of the next request, so one
+`Retry-After`; never lowered by either). The slot is an asyncio lock plus the earliest time of the next request, so one
 waiting host never stalls others. robots.txt follows RFC 9309: 2xx → parsed (protego), 4xx → allow
 all, 5xx / network failure → disallow everything *for now* and ask again after `robots_retry`.
 The clock and sleep are injected; nothing here patches or reads global time except through them.
@@ -81,11 +81,10 @@ def rules_from_response(http_status: int | None, body: bytes, now: float) -> Rob
 
 class Politeness:
     def __init__(self, delay: float, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep,
-                 max_crawl_delay: float = 60.0, robots_retry: float = 30.0) -> None:
+                 robots_retry: float = 30.0) -> None:
         self.delay = delay
         self.clock = clock
         self.sleep = sleep
-        self.max_crawl_delay = max_crawl_delay
         self.robots_retry = robots_retry
         self.slots: dict[str, HostSlot] = {}
         self.robots: dict[str, RobotsRules] = {}
@@ -101,9 +100,9 @@ class Politeness:
         rules.attempts = (prev.attempts if prev else 0) + 1
         self.robots[host] = rules
         cd = rules.crawl_delay(user_agent)
-        if cd is not None:
+        if cd is not None:  # honoured as written, never capped (the run may defer a very slow host)
             slot = self.slot(host)
-            slot.delay = max(self.delay, min(cd, self.max_crawl_delay))
+            slot.delay = max(self.delay, cd)
 
     def robots_due(self, host: str) -> bool:
         """True when robots.txt must be (re)fetched: never seen, or unavailable and the retry time passed."""

@@ -12,83 +12,27 @@ import asyncio
 import hashlib
 import json
 import time
+import traceback
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlencode, urlsplit
 
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_result,
-    stop_after_attempt,
-    wait_exponential_jitter,
-)
-
+from crawler.config import CrawlConfig
 from crawler.decode import decode_html
 from crawler.discover import Link, Page, discover
 from crawler.fetch import FetchConfig, Fetcher, FetchResult
+from crawler.lock import StoreLock
 from crawler.polite import Politeness, rules_from_response
+from crawler.retry import RetryPolicy, with_retries
 from crawler.select import canonical_url, host_allowed
 from crawler.sites import Source
 from crawler.sniff import MIME, sniff
+from crawler.summary import CrawlSummary, SourceStats
 from gongkai.model import FetchStatus
 from gongkai.store import FrontierItem, RawStore
 from gongkai.store.raw import utc_now
 
 __all__ = ["CrawlConfig", "CrawlSummary", "Crawler", "SourceStats", "crawl"]
-
-
-@dataclass(frozen=True)
-class CrawlConfig:
-    data_dir: Path
-    delay: float = 2.0  # seconds between requests to one host (raised by Crawl-delay, Retry-After)
-    allow_hosts: frozenset[str] = frozenset()  # beyond .gov.cn (bare-IP portals; 127.0.0.1 in tests)
-    max_pages: int | None = None  # requests this invocation; the run stays open to resume
-    max_depth: int = 3  # column nesting below an entry page
-    max_hosts: int = 32  # hosts crawled in parallel
-    attempts: int = 4  # tries per URL on timeouts, connection errors, 5xx and 429
-    backoff_base: float = 1.0
-    backoff_max: float = 60.0
-    max_retry_after: float = 120.0  # a longer Retry-After ends the tries for this run
-    block_backoff: float = 30.0  # pause after a block page, doubled per block
-    block_limit: int = 3  # blocks before a host is left alone for the rest of the run
-    robots_retry: float = 30.0  # seconds before asking again for an unavailable robots.txt
-    robots_attempts: int = 3
-    max_page_bytes: int = 20 * 1024 * 1024
-    max_attachment_bytes: int = 100 * 1024 * 1024
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    total_timeout: float = 60.0
-    log_path: Path | None = None  # JSON lines; default data_dir/logs/crawl-<run>.jsonl
-
-
-@dataclass
-class SourceStats:
-    pages: int = 0
-    reports: int = 0
-    attachments: int = 0
-    new: int = 0
-    changed: int = 0
-    not_modified: int = 0
-    blocked: int = 0
-    failed: int = 0
-    skipped: int = 0
-
-
-@dataclass
-class CrawlSummary:
-    run_id: int
-    resumed: bool
-    requests: int = 0
-    finished: bool = False
-    pending: int = 0
-    sources: dict[str, SourceStats] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-
-    def stats(self, source: str) -> SourceStats:
-        return self.sources.setdefault(source, SourceStats())
 
 
 Event = dict[str, Any]
@@ -132,11 +76,23 @@ class Crawler:
     def plan(self) -> list[FrontierItem]:
         """--dry-run: seed the frontier (a no-op for known URLs) and list what would be fetched."""
         with RawStore(self.cfg.data_dir) as store:
-            self._seed(store)
-            return store.state.pending()
+            store.state.scope = tuple(self.sources)
+            store.state.conn.execute("BEGIN")
+            try:
+                self._seed(store)
+                return store.state.pending()
+            finally:
+                store.state.conn.execute("ROLLBACK")  # a dry run leaves the frontier as it was
 
     async def run(self) -> CrawlSummary:
+        """Crawl until nothing in scope is pending (or the budget is spent). Raises CrawlLocked when
+        another process is crawling the same store."""
+        with StoreLock(self.cfg.data_dir):
+            return await self._run()
+
+    async def _run(self) -> CrawlSummary:
         store = self.store = RawStore(self.cfg.data_dir)
+        store.state.scope = tuple(self.sources)  # a run touches only the selected sources' URLs
         self.run_id, resumed = store.state.open_run(utc_now(), {"sources": sorted(self.sources)})
         self.summary = CrawlSummary(self.run_id, resumed)
         log_path = self.cfg.log_path or self.cfg.data_dir / "logs" / f"crawl-{self.run_id}.jsonl"
@@ -179,6 +135,8 @@ class Crawler:
                 if task in done:
                     del active[host]
                     exc = task.exception()
+                    if exc is not None and not isinstance(exc, Exception):
+                        raise exc  # BaseException (SystemExit, KeyboardInterrupt …) is never swallowed
                     if exc is not None:  # a bug of ours: note it, keep the other hosts going
                         self._note_error(f"{host}: worker crashed: {type(exc).__name__}: {exc}")
 
@@ -195,6 +153,11 @@ class Crawler:
                 await self._fetch_robots(host, urlsplit(item.url).scheme)
                 continue
             rules = self.polite.robots[host]
+            asked = rules.crawl_delay(self.fetch_config.user_agent)
+            if asked is not None and asked > self.cfg.max_crawl_delay:
+                n = state.park_host(host, "deferred", "crawl_delay_too_long", self.run_id)
+                self._emit("host_deferred", host=host, crawl_delay=asked, deferred=n)
+                return
             if rules.status == "unavailable":
                 if rules.attempts >= self.cfg.robots_attempts:
                     n = state.park_host(host, "deferred", FetchStatus.ROBOTS_UNAVAILABLE, self.run_id)
@@ -207,8 +170,16 @@ class Crawler:
                 self._stats(item).skipped += 1
                 self._emit("fetch", url=item.url, host=host, source=item.source, outcome="robots_disallowed")
                 continue
-            result = await self._fetch_with_retries(item, slot)
-            stop = self._handle(item, result)
+            try:
+                result = await self._fetch_with_retries(item, slot)
+                stop = self._handle(item, result)
+            except Exception as e:  # a bug of ours on this URL: record it on the URL and move on
+                digest = hashlib.sha256(traceback.format_exc().encode()).hexdigest()[:12]
+                state.mark(item.key, "failed", outcome="crashed", run_id=self.run_id,
+                           error=f"{type(e).__name__}: {e} [tb {digest}]")
+                self._stats(item).failed += 1
+                self._note_error(f"{item.url}: crashed: {type(e).__name__}: {e}")
+                continue
             if stop:
                 return
 
@@ -226,6 +197,8 @@ class Crawler:
         self.polite.set_robots(host, rules, self.fetch_config.user_agent)
         self.store.state.set_host(host, utc_now(), robots_status=rules.status,
                                   crawl_delay=rules.crawl_delay(self.fetch_config.user_agent))
+        if r.http_status is not None and r.body:
+            self.store.archive(r.final_url, r.body, status=r.http_status, headers=r.headers)
         self._log_fetch(url, host, None, r, outcome=f"robots_{rules.status}")
 
     async def _fetch_with_retries(self, item: FrontierItem, slot: Any) -> FetchResult:
@@ -241,29 +214,13 @@ class Crawler:
                                              last_modified=last_mod, max_bytes=cap)
             if r.retry_after:
                 slot.defer(min(r.retry_after, self.cfg.max_retry_after))
-            if r.retryable:
-                self._log_fetch(item.url, item.host, item.source, r, outcome=f"retry:{r.status}")
+            self._archive_transients(r)
             return r
 
-        expo = wait_exponential_jitter(multiplier=self.cfg.backoff_base, max=self.cfg.backoff_max,
-                                       jitter=self.cfg.backoff_base)
-
-        def wait(rs: RetryCallState) -> float:
-            base = float(expo(rs))
-            r = rs.outcome.result() if rs.outcome is not None else None
-            if r is not None and r.retry_after:
-                return max(base, min(r.retry_after, self.cfg.max_retry_after))
-            return base
-
-        def should_retry(r: FetchResult) -> bool:
-            too_long = r.retry_after is not None and r.retry_after > self.cfg.max_retry_after
-            return r.retryable and not too_long and self._budget_left()
-
-        retryer = AsyncRetrying(stop=stop_after_attempt(self.cfg.attempts), wait=wait,
-                                retry=retry_if_result(should_retry), sleep=self.polite.sleep,
-                                retry_error_callback=lambda rs: rs.outcome.result() if rs.outcome else None)
-        result: FetchResult = await retryer(attempt)
-        return result
+        policy = RetryPolicy(self.cfg.attempts, self.cfg.backoff_base, self.cfg.backoff_max, self.cfg.max_retry_after)
+        return await with_retries(
+            attempt, policy, sleep=self.polite.sleep, keep_going=self._budget_left,
+            on_retry=lambda r: self._log_fetch(item.url, item.host, item.source, r, outcome=f"retry:{r.status}"))
 
     # ------------------------------------------------------------------ outcomes
     def _handle(self, item: FrontierItem, r: FetchResult) -> bool:
@@ -276,10 +233,10 @@ class Crawler:
             state.mark(item.key, "done", outcome=outcome, run_id=self.run_id)
         elif r.status == FetchStatus.NOT_MODIFIED:
             st.not_modified += 1
+            self._rediscover(item)
             state.mark(item.key, "done", outcome=outcome, run_id=self.run_id)
         elif r.status == FetchStatus.BLOCKED:
             st.blocked += 1
-            self._archive(item, r)
             state.mark(item.key, "blocked", outcome=outcome, run_id=self.run_id, error=r.error)
             n = self._blocks[item.host] = self._blocks.get(item.host, 0) + 1
             self.polite.slot(item.host).defer(self.cfg.block_backoff * 2 ** (n - 1))
@@ -291,11 +248,26 @@ class Crawler:
                 return True
         else:
             st.failed += 1
-            if r.body:
-                self._archive(item, r)
             state.mark(item.key, "failed", outcome=outcome, run_id=self.run_id, error=r.error)
+            if r.retry_after is not None and r.retry_after > self.cfg.max_retry_after:
+                # "come back in an hour": leave the host alone until the next run
+                st.failed += state.park_host(item.host, "deferred", outcome, self.run_id)
+                self._log_fetch(item.url, item.host, item.source, r, outcome=outcome)
+                self._emit("host_deferred", host=item.host, retry_after=r.retry_after)
+                return True
         self._log_fetch(item.url, item.host, item.source, r, outcome=str(outcome))
         return False
+
+    def _archive_transients(self, r: FetchResult) -> None:
+        """Every response goes to WARC: redirect hops, 304s, block and error pages (retried ones too).
+        Only 2xx bodies are indexed as documents (by `_store_and_discover`)."""
+        assert self.store is not None
+        for url, code, headers in r.hops:
+            self.store.archive(url, b"", status=code, headers=headers)
+        skip = (FetchStatus.FETCHED, FetchStatus.TOO_LARGE,  # indexed by the caller / never read whole
+                FetchStatus.REDIRECT_REJECTED, FetchStatus.REDIRECT_LOOP)  # already a hop above
+        if r.http_status is not None and r.status not in skip:
+            self.store.archive(r.final_url, r.body, status=r.http_status, headers=r.headers)
 
     def _archive(self, item: FrontierItem, r: FetchResult) -> None:
         """Non-2xx bodies (block pages, error pages) go to WARC as evidence, not to the document index."""
@@ -312,12 +284,14 @@ class Crawler:
             st.failed += 1
             self._archive(item, r)
             return "not_an_attachment"
-        before = store.find(item.url, _sha(r.body))
-        doc = store.add(item.url, r.body, status=r.http_status or 200, headers=r.headers, kind=kind,
+        # indexed under the URL that served the bytes (after redirects), as the WARC record says
+        before = store.find(r.final_url, _sha(r.body))
+        doc = store.add(r.final_url, r.body, status=r.http_status or 200, headers=r.headers, kind=kind,
                         parent_url=item.parent_url, title=item.title, report_year=item.report_year,
                         method=item.method, request_headers=r.request_headers,
                         request_body=_form_bytes(item.form), content_type=MIME.get(sniffed))
-        store.state.set_validators(item.url, r.headers.get("etag"), r.headers.get("last-modified"), doc.sha256)
+        store.state.set_validators(item.url, r.headers.get("etag"), r.headers.get("last-modified"), doc.sha256,
+                                   final_url=r.final_url)
         is_new = before is None
         if item.kind == "list":
             st.pages += 1
@@ -331,32 +305,58 @@ class Crawler:
             else:
                 st.changed += 1
         if sniffed in ("html", "xml", "json", "text") and item.kind in ("list", "report"):
-            text, _enc = decode_html(r.body, ctype)
-            src = self.sources.get(item.source)
-            page = Page(r.final_url, text, ctype, item.kind, item.depth, item.form,
-                        dict(src.overrides) if src and item.depth == 0 else {})
-            self._enqueue(item, discover(page, max_depth=int((src.overrides if src else {}).get(
-                "max_depth", self.cfg.max_depth))))
+            self._discover_from(item, r.final_url, r.body, ctype)
         return "fetched" if is_new else "unchanged"
 
-    def _enqueue(self, parent: FrontierItem, links: list[Link]) -> None:
+    def _rediscover(self, item: FrontierItem) -> None:
+        """A 304 still yields links: read them from the stored copy. (Links of a page stored just
+        before a crash, or by a probe, would otherwise never be queued.)"""
         assert self.store is not None
+        versions = self.store.versions(self.store.state.final_url(item.url))
+        if versions and item.kind in ("list", "report"):
+            doc = versions[-1]
+            body = self.store.read_body(doc)
+            if sniff(body) in ("html", "xml", "json", "text"):
+                self._discover_from(item, doc.url, body, doc.content_type)
+
+    def _discover_from(self, item: FrontierItem, url: str, body: bytes, ctype: str) -> None:
+        text, _enc = decode_html(body, ctype)
+        src = self.sources.get(item.source)
+        page = Page(url, text, ctype, item.kind, item.depth, item.form,
+                    dict(src.overrides) if src else {})
+        depth = int((src.overrides if src else {}).get("max_depth", self.cfg.max_depth))
+        try:
+            links = discover(page, max_depth=depth)
+        except Exception as e:  # our bug, not the site's: record it, keep the page, go on
+            self._note_error(f"discovery crashed on {item.url}: {type(e).__name__}: {e}")
+            links = []
+        self._enqueue(item, links)
+
+    def _enqueue(self, parent: FrontierItem, links: list[Link]) -> None:
+        """Add a page's links in one transaction: after a crash, all of them or none are queued."""
+        assert self.store is not None
+        if self.cfg.probe:  # count, follow nothing
+            st = self._stats(parent)
+            st.linked_reports += sum(1 for x in links if x.kind == "report")
+            st.linked_lists += sum(1 for x in links if x.kind == "list")
+            return
         found = 0
-        for link in links:
-            url = canonical_url(link.url)
-            host = urlsplit(url).hostname or ""
-            if urlsplit(url).scheme not in ("http", "https") or not host_allowed(host, self.allow):
-                continue
-            kind = link.kind
-            if kind == "attachment" and parent.kind == "list" and link.parent_url is None:
-                continue
-            new = self.store.state.enqueue(
-                url=url, kind=kind, source=parent.source, host=urlsplit(url).netloc, family=link.family,
-                method=link.method, form=link.form, parent_url=link.parent_url or parent.url,
-                title=link.title or (parent.title if kind == "attachment" else None),
-                report_year=link.report_year or (parent.report_year if kind == "attachment" else None),
-                depth=parent.depth + (0 if link.same_depth else 1))
-            found += new and kind == "report"
+        with self.store.state.tx():
+            for link in links:
+                url = canonical_url(link.url)
+                host = urlsplit(url).hostname or ""
+                if urlsplit(url).scheme not in ("http", "https") or not host_allowed(host, self.allow):
+                    continue
+                kind = link.kind
+                if kind == "attachment" and parent.kind == "list" and link.parent_url is None:
+                    continue
+                new = self.store.state.enqueue(
+                    url=url, kind=kind, source=parent.source, host=urlsplit(url).netloc, family=link.family,
+                    method=link.method, form=link.form, parent_url=link.parent_url or parent.url,
+                    title=link.title or (parent.title if kind == "attachment" else None),
+                    report_year=link.report_year or (parent.report_year if kind == "attachment" else None),
+                    depth=parent.depth + (0 if link.same_depth else 1))
+                found += new and kind == "report"
         if found:
             self._emit("reports_found", source=parent.source, count=found)
 
@@ -397,6 +397,3 @@ def _form_bytes(form: dict[str, str] | None) -> bytes | None:
 def crawl(config: CrawlConfig, sources: list[Source], on_event: Callable[[Event], None] | None = None) -> CrawlSummary:
     return asyncio.run(Crawler(config, sources, on_event=on_event).run())
 
-
-def summary_dict(summary: CrawlSummary) -> dict[str, Any]:
-    return asdict(summary)

@@ -12,11 +12,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["FAMILIES", "LEVELS", "Source", "load_sources", "source_for_url"]
+__all__ = ["FAMILIES", "LEVELS", "OVERRIDES", "Source", "load_sources", "source_for_url"]
 
 FAMILIES = ("trs", "hanweb", "hanweb_xxgk", "gkmlpt", "shaanxi", "trs_search", "generic")
 LEVELS = ("central", "province", "prefecture", "county", "district", "township")
 DEFAULT_PATH = Path(__file__).with_name("sources.toml")
+OVERRIDES = {
+    "list_selector": "CSS selector: report links are taken only from inside it (all list pages)",
+    "page_pattern": "page-count rule, e.g. 'index_{n}.html': with page_count, pages 2..N of the entry column",
+    "page_count": "number of pages of the entry column, for page_pattern",
+    "areas": "hanweb_xxgk: unit codes to enumerate xxgkAnnualReport.jsp?area=&fbtime=",
+    "years": "hanweb_xxgk: report years to enumerate",
+    "categories": "gkmlpt: category ids (default: categories named 年报/年度报告)",
+    "max_depth": "column nesting below the entry page",
+}
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,9 @@ def _source(raw: dict[str, Any], where: str) -> Source:
     overrides = raw.get("overrides", {})
     if not isinstance(overrides, dict):
         raise RegistryError(f"{name}: overrides must be a table")
+    bad = set(overrides) - set(OVERRIDES)
+    if bad:
+        raise RegistryError(f"{name}: unknown overrides {sorted(bad)} (known: {', '.join(OVERRIDES)})")
     unknown = set(raw) - {"name", "entry", "level", "family", "agency", "last_verified", "overrides", "hosts",
                           "note"}
     if unknown:

@@ -26,11 +26,9 @@ def _dedupe(links: list[Link]) -> list[Link]:
 
 
 def discover(page: Page, *, max_depth: int = 3) -> list[Link]:
-    """Links found on `page`; never raises on odd input (a failure yields fewer links, not a crash)."""
-    try:
-        return _dedupe(_discover(page, max_depth))
-    except Exception:  # a parser bug must not end the crawl: the page is still stored raw
-        return []
+    """Links found on `page`. Odd input yields fewer links; an exception here is a bug of ours,
+    which the crawl loop records (the page is stored raw either way) before moving on."""
+    return _dedupe(_discover(page, max_depth))
 
 
 def _discover(page: Page, max_depth: int) -> list[Link]:

@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-__all__ = ["Anchor", "Link", "Page", "anchors", "same_site"]
+__all__ = ["Anchor", "Link", "Page", "anchors", "same_site", "scoped_anchors"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,16 @@ def anchors(html: str, base: str) -> list[Anchor]:
         if src:
             out.append(Anchor(urljoin(base, src), "", ""))
     return out
+
+
+def scoped_anchors(page: Page, selector: str) -> list[Anchor]:
+    """Anchors inside the elements matching a CSS selector (a registry `list_selector`)."""
+    tree = LexborHTMLParser(page.text)
+    try:
+        nodes = tree.css(selector)
+    except Exception:  # a bad selector in the registry: no scoping rather than no links
+        return anchors(page.text, page.url)
+    return [a for node in nodes for a in anchors(node.html or "", page.url)]
 
 
 def same_site(a: str, b: str) -> bool:

@@ -30,7 +30,8 @@ def record_links(page: Page) -> list[Link]:
     html = "\n".join(_RECORD.findall(page.text))
     if not html:
         return []
-    return [Link(x.url, x.kind, x.title, x.report_year, "hanweb") for x in report_links(page, anchors(html, page.url))]
+    found = report_links(page, anchors(html, page.url), scoped=False)
+    return [Link(x.url, x.kind, x.title, x.report_year, "hanweb") for x in found]
 
 
 def dataproxy_links(page: Page) -> list[Link]:
@@ -82,7 +83,7 @@ def annual_report_links(page: Page) -> list[Link]:
     """Registry enumeration: overrides `areas = [...]`, `years = [...]` → xxgkAnnualReport.jsp pages."""
     areas = page.overrides.get("areas")
     years = page.overrides.get("years")
-    if not isinstance(areas, list) or not isinstance(years, list):
+    if page.depth != 0 or not isinstance(areas, list) or not isinstance(years, list):
         return []
     base = urljoin(page.url, "/module/xxgk/xxgkAnnualReport.jsp")
     return [Link(f"{base}?{urlencode({'area': a, 'fbtime': y})}", "report", None, int(y), "hanweb_xxgk")

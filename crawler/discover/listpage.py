@@ -7,7 +7,7 @@ import posixpath
 import re
 from urllib.parse import urljoin, urlsplit
 
-from crawler.discover.base import Anchor, Link, Page
+from crawler.discover.base import Anchor, Link, Page, scoped_anchors
 from crawler.select import is_column_title, is_report_title, report_year
 
 __all__ = ["column_links", "page_count_links", "pagination_links", "report_links"]
@@ -25,8 +25,13 @@ def _title(a: Anchor) -> str:
     return a.text or a.title
 
 
-def report_links(page: Page, anchors: list[Anchor]) -> list[Link]:
+def report_links(page: Page, anchors: list[Anchor], *, scoped: bool = True) -> list[Link]:
+    """Links whose title is a report title. With a registry `list_selector`, only links inside it
+    (unless `scoped=False`: the anchors were already taken from the list, e.g. Hanweb records)."""
     out: list[Link] = []
+    selector = page.overrides.get("list_selector")
+    if scoped and isinstance(selector, str) and selector:
+        anchors = scoped_anchors(page, selector)
     for a in anchors:
         title = _title(a)
         if "xxgkAnnualReport.jsp" in a.url and "fbtime=" in a.url:
@@ -64,7 +69,12 @@ def _page_urls(page: Page, count: int, prefix: str, ext: str) -> list[Link]:
 
 
 def page_count_links(page: Page) -> list[Link]:
-    """Pages 2..N named in scripts: TRS `createPageHTML(...)` and `countPage` variables."""
+    """Pages 2..N named in scripts: TRS `createPageHTML(...)` and `countPage` variables; or the
+    registry's page-count rule (`page_pattern` + `page_count`) for the entry page."""
+    pattern, count = page.overrides.get("page_pattern"), page.overrides.get("page_count")
+    if page.depth == 0 and isinstance(pattern, str) and "{n}" in pattern and isinstance(count, int):
+        return [Link(urljoin(page.url, _dir(page.url) + pattern.format(n=n)), "list", None, None, "registry")
+                for n in range(1, min(count, 500))]
     out: list[Link] = []
     cur_ext = posixpath.splitext(urlsplit(page.url).path)[1].lstrip(".") or "html"
     for m in _CREATE.finditer(page.text):
@@ -85,10 +95,9 @@ def page_count_links(page: Page) -> list[Link]:
 
 
 def column_links(page: Page, anchors: list[Anchor], max_depth: int) -> list[Link]:
-    """Sub-columns and year folders (部门年报, 乡镇年报, 2023年 …) on the same host."""
+    """Sub-columns and year folders (部门年报, 乡镇年报, 2023年 …). Other hosts count too: hubs link to
+    departments' own sites (the crawl loop still applies the host allow-list)."""
     if page.depth >= max_depth:
         return []
-    host = urlsplit(page.url).netloc
     return [Link(a.url, "list", _title(a), None, "column", same_depth=False)
-            for a in anchors if urlsplit(a.url).netloc == host and is_column_title(_title(a))
-            and a.url.rstrip("/") != page.url.rstrip("/")]
+            for a in anchors if is_column_title(_title(a)) and a.url.rstrip("/") != page.url.rstrip("/")]

@@ -98,6 +98,9 @@ _MIGRATIONS: tuple[tuple[str, str], ...] = (
     CREATE INDEX frontier_seq ON frontier (seq);
     CREATE INDEX fetch_log_url ON fetch_log (url);
     """),
+    ("0004_http_cache_final_url", """
+    ALTER TABLE http_cache ADD COLUMN final_url TEXT;
+    """),
 )
 
 
@@ -140,6 +143,7 @@ class StateDB:
         self.path = path
         self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
         self.conn.row_factory = sqlite3.Row
+        self.scope: tuple[str, ...] | None = None  # crawl only these sources' URLs (None: all)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
         self._migrate()
@@ -166,19 +170,27 @@ class StateDB:
         return list(self.conn.execute(sql, params))
 
     # ---------------------------------------------------------------- runs
+    def _scoped(self) -> tuple[str, tuple[str, ...]]:
+        if self.scope is None:
+            return "", ()
+        return f" AND source IN ({','.join('?' * len(self.scope))})", self.scope
+
     def open_run(self, now: str, args: dict[str, Any], resume: bool = True) -> tuple[int, bool]:
-        """(run id, resumed). An unfinished last run is resumed; otherwise a new run re-queues everything."""
+        """(run id, resumed). An unfinished last run is resumed; otherwise a new run re-queues every
+        known URL in scope (a refresh)."""
+        where, params = self._scoped()
         last = self.conn.execute("SELECT id, finished_at FROM runs ORDER BY id DESC LIMIT 1").fetchone()
         if resume and last is not None and last["finished_at"] is None:
             with self.tx():  # hosts that were blocked or had no robots.txt get another chance
-                self.conn.execute("UPDATE frontier SET state='pending' WHERE state IN ('blocked', 'deferred')")
+                self.conn.execute("UPDATE frontier SET state='pending' WHERE state IN ('blocked', 'deferred')"
+                                  + where, params)
                 self.conn.execute("UPDATE hosts SET blocked=0")
             return int(last["id"]), True
         with self.tx():
             cur = self.conn.execute("INSERT INTO runs (started_at, args) VALUES (?, ?)", (now, json.dumps(args)))
             run_id = int(cur.lastrowid or 0)
             # a refresh: revisit every known URL (conditional GETs make unchanged ones cheap)
-            self.conn.execute("UPDATE frontier SET state='pending', attempts=0, error=NULL")
+            self.conn.execute("UPDATE frontier SET state='pending', attempts=0, error=NULL WHERE 1" + where, params)
             self.conn.execute("UPDATE hosts SET blocked=0")
         return run_id, False
 
@@ -202,21 +214,24 @@ class StateDB:
         return cur.rowcount == 1
 
     def pending_hosts(self, exclude: set[str], limit: int) -> list[str]:
+        where, params = self._scoped()
         rows = self.conn.execute(
-            "SELECT host FROM frontier f WHERE state='pending'"
+            "SELECT host FROM frontier f WHERE state='pending'" + where +
             " AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.host=f.host AND h.blocked=1)"
-            " GROUP BY host ORDER BY MIN(seq) LIMIT ?", (limit + len(exclude),))
+            " GROUP BY host ORDER BY MIN(seq) LIMIT ?", (*params, limit + len(exclude)))
         return [r["host"] for r in rows if r["host"] not in exclude][:limit]
 
     def next_for_host(self, host: str) -> FrontierItem | None:
+        where, params = self._scoped()
         row = self.conn.execute(
-            f"SELECT {_FRONTIER_COLS} FROM frontier WHERE state='pending' AND host=?"
-            " ORDER BY CASE kind WHEN 'list' THEN 0 ELSE 1 END, seq LIMIT 1", (host,)).fetchone()
+            f"SELECT {_FRONTIER_COLS} FROM frontier WHERE state='pending' AND host=?" + where +
+            " ORDER BY CASE kind WHEN 'list' THEN 0 ELSE 1 END, seq LIMIT 1", (host, *params)).fetchone()
         return _item(row) if row else None
 
     def pending(self, limit: int = 1_000_000) -> list[FrontierItem]:
-        rows = self.conn.execute(f"SELECT {_FRONTIER_COLS} FROM frontier WHERE state='pending' ORDER BY seq"
-                                 " LIMIT ?", (limit,))
+        where, params = self._scoped()
+        rows = self.conn.execute(f"SELECT {_FRONTIER_COLS} FROM frontier WHERE state='pending'{where} ORDER BY seq"
+                                 " LIMIT ?", (*params, limit))
         return [_item(r) for r in rows]
 
     def mark(self, key: str, state: str, *, outcome: str, run_id: int, error: str | None = None,
@@ -227,14 +242,18 @@ class StateDB:
 
     def park_host(self, host: str, state: str, outcome: str, run_id: int) -> int:
         """Set aside every pending URL of a host (blocked, robots unavailable) until the next run."""
-        cur = self.conn.execute("UPDATE frontier SET state=?, outcome=?, run_id=? WHERE host=? AND state='pending'",
-                                (state, outcome, run_id, host))
+        where, params = self._scoped()
+        cur = self.conn.execute("UPDATE frontier SET state=?, outcome=?, run_id=? WHERE host=? AND state='pending'"
+                                + where, (state, outcome, run_id, host, *params))
         return cur.rowcount
 
     def count_frontier(self, state: str | None = None) -> int:
+        """URLs in scope (in `state`, if given)."""
+        where, params = self._scoped()
         if state is None:
-            return int(self.conn.execute("SELECT COUNT(*) FROM frontier").fetchone()[0])
-        return int(self.conn.execute("SELECT COUNT(*) FROM frontier WHERE state=?", (state,)).fetchone()[0])
+            return int(self.conn.execute("SELECT COUNT(*) FROM frontier WHERE 1" + where, params).fetchone()[0])
+        return int(self.conn.execute("SELECT COUNT(*) FROM frontier WHERE state=?" + where,
+                                     (state, *params)).fetchone()[0])
 
     # ---------------------------------------------------------------- fetch log, validators, hosts
     def log_fetch(self, *, run_id: int, url: str, host: str, source: str | None, at: str,
@@ -251,11 +270,17 @@ class StateDB:
             return None, None, None
         return row["etag"], row["last_modified"], row["sha256"]
 
-    def set_validators(self, url: str, etag: str | None, last_modified: str | None, sha256: str) -> None:
+    def set_validators(self, url: str, etag: str | None, last_modified: str | None, sha256: str,
+                       final_url: str | None = None) -> None:
         self.conn.execute(
-            "INSERT INTO http_cache (url, etag, last_modified, sha256) VALUES (?,?,?,?)"
+            "INSERT INTO http_cache (url, etag, last_modified, sha256, final_url) VALUES (?,?,?,?,?)"
             " ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, last_modified=excluded.last_modified,"
-            " sha256=excluded.sha256", (url, etag, last_modified, sha256))
+            " sha256=excluded.sha256, final_url=excluded.final_url", (url, etag, last_modified, sha256, final_url))
+
+    def final_url(self, url: str) -> str:
+        """The URL that last served `url`'s bytes (after redirects); `url` itself if unknown."""
+        row = self.conn.execute("SELECT final_url FROM http_cache WHERE url=?", (url,)).fetchone()
+        return str(row["final_url"]) if row and row["final_url"] else url
 
     def set_host(self, host: str, now: str, **fields: Any) -> None:
         self.conn.execute("INSERT OR IGNORE INTO hosts (host, updated_at) VALUES (?, ?)", (host, now))

@@ -70,6 +70,13 @@ class WarcAppender:
             self._name = f"{self.prefix}-{stamp}-{os.getpid()}-{uuid.uuid4().hex[:8]}.warc.gz"
             self._fh = open(self.raw_dir / self._name, "ab")  # noqa: SIM115 - kept open across appends
             self._writer = _Sha256WARCWriter(self._fh, gzip=True, warc_version="1.1")
+            info = self._writer.create_warcinfo_record(self._name, {
+                "software": "gongkai (crawler/, gongkai/store/warc.py)",
+                "format": "WARC File Format 1.1",
+                "description": "政府信息公开工作年度报告 captures; bodies de-chunked and decompressed",
+            })
+            self._writer.write_record(info)
+            self._fh.flush()
         return self._fh, self._writer, self._name
 
     def append(

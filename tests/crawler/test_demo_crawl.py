@@ -4,16 +4,19 @@ conditional GETs; a changed report keeps its earlier version."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from crawler.demo_portal import DemoPortal
 from crawler.run import CrawlSummary
 from gongkai.store import RawStore
 from tests.crawler.conftest import fast_config, run_crawl
 
-FAMILIES = ["demo-trs", "demo-hanweb", "demo-gkmlpt", "demo-search", "demo-generic"]
+FAMILIES = ["demo-trs", "demo-hanweb", "demo-gkmlpt", "demo-search", "demo-shaanxi", "demo-generic"]
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +49,8 @@ def test_reports_stored_once_with_title_and_year(crawled: tuple[Path, CrawlSumma
                 assert d.title and f"{d.report_year}年" in d.title and "年度报告" in d.title
         body = store.read_body(docs[0])
         assert "表" in body.decode("utf-8", "replace") or b"<table" in body
+        pdf = [d for d in docs if d.url.endswith(".pdf")]
+        assert len(pdf) == 1 and pdf[0].content_type == "application/pdf"  # a report that is a PDF
     assert summary.finished and summary.pending == 0
 
 
@@ -103,7 +108,16 @@ def test_refresh_uses_conditional_gets_and_keeps_old_versions(portal: DemoPortal
     second = run_crawl(fast_config(tmp_path), sources)
     st = second.sources[spec.name]
     assert not second.resumed and st.new == 0 and st.changed == 0
-    assert st.not_modified == len(spec.reports) + 2  # every report and both list pages answered 304
+    # pages with an ETag answer 304; the PDF has no validators, so its identical hash says "unchanged"
+    assert st.not_modified == len(spec.reports) - 1 + 2
+    with RawStore(tmp_path) as store:
+        pdf = store.state.query("SELECT outcome FROM frontier WHERE url LIKE '%.pdf'")
+        assert [r["outcome"] for r in pdf] == ["unchanged"]
+    statuses = []
+    for f in (tmp_path / "raw").glob("*.warc.gz"):
+        with open(f, "rb") as fh:
+            statuses += [rec.http_headers.get_statuscode() for rec in ArchiveIterator(fh) if rec.rec_type == "response"]
+    assert statuses.count("304") == st.not_modified  # the 304s are kept as responses too
     changed_url = sorted(spec.reports)[0]
     path = changed_url[len(spec.base):]
     old = spec.site.routes[path]
@@ -120,3 +134,36 @@ def test_refresh_uses_conditional_gets_and_keeps_old_versions(portal: DemoPortal
         assert "更正版" in store.read_body(versions[1]).decode()
         latest = [d for d in store.iter_documents(kind="report") if d.url == changed_url]
         assert [d.version for d in latest] == [2]
+
+
+def test_crawling_one_source_leaves_the_others_alone(portal: DemoPortal, tmp_path: Path) -> None:
+    a, b = portal.site("demo-generic"), portal.site("demo-search")
+    run_crawl(fast_config(tmp_path), [a.source(), b.source()])
+    before_a, before_b = len(a.site.log), len(b.site.log)
+    again = run_crawl(fast_config(tmp_path), [b.source()])  # a refresh of b only
+    assert len(a.site.log) == before_a
+    assert len(b.site.log) > before_b
+    assert set(again.sources) == {b.name}
+
+
+def test_warc_files_pass_warcio_digest_check(crawled: tuple[Path, CrawlSummary]) -> None:
+    data, _ = crawled
+    files = sorted(str(p) for p in (data / "raw").glob("*.warc.gz"))
+    assert files
+    warcio = Path(sys.executable).parent / "warcio"
+    done = subprocess.run([str(warcio), "check", "-v", *files], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert done.stdout.count("digest pass") > 200 and "digest fail" not in done.stdout
+
+
+def test_one_base_url_hub_reaches_every_site(portal: DemoPortal, tmp_path: Path) -> None:
+    from crawler.demo_portal import start_hub
+    from crawler.sites import source_for_url
+
+    base, stop = start_hub(portal)
+    try:
+        run_crawl(fast_config(tmp_path), [source_for_url(base + "/", "hub")])
+    finally:
+        stop()
+    with RawStore(tmp_path) as store:
+        assert {d.url for d in store.iter_documents(kind="report")} == portal.reports

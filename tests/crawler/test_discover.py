@@ -7,7 +7,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.discover import Link, Page, _discover, discover
+from crawler.discover import Link, Page, discover
 
 R = "政府信息公开工作年度报告"
 
@@ -45,7 +45,8 @@ def test_generic_next_page_and_year_folders() -> None:
     html = ('<a href="2.html">下一页</a><a href="/gk/nb/2023n/">2023年</a><a href="/other/">新闻中心</a>'
             '<a href="http://b.gov.cn/x/">部门年报</a>')
     links = discover(Page("http://a.gov.cn/gk/nb/1.html", html, "text/html", "list"))
-    assert set(_kinds(links, "list")) == {"http://a.gov.cn/gk/nb/2.html", "http://a.gov.cn/gk/nb/2023n/"}
+    assert set(_kinds(links, "list")) == {"http://a.gov.cn/gk/nb/2.html", "http://a.gov.cn/gk/nb/2023n/",
+                                          "http://b.gov.cn/x/"}  # a hub's link to a department site
     deep = discover(Page("http://a.gov.cn/gk/nb/1.html", html, "text/html", "list", depth=3))
     assert _kinds(deep, "list") == ["http://a.gov.cn/gk/nb/2.html"]  # column links stop at max depth
 
@@ -124,6 +125,23 @@ def test_report_page_yields_attachments_only() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=400), st.sampled_from(["list", "report"]), st.sampled_from(["text/html", "application/json"]))
 def test_parsers_never_raise_on_any_text(text: str, kind: str, ctype: str) -> None:
-    # the inner function: `discover` itself would hide a parser exception behind its safety net
-    links = _discover(Page("http://a.gov.cn/col/index.html", text, ctype, kind), 3)
+    links = discover(Page("http://a.gov.cn/col/index.html", text, ctype, kind))
     assert all(isinstance(x, Link) for x in links)
+
+
+def test_registry_list_selector_and_page_count_rule() -> None:
+    html = (f'<div class="side"><a href="/hot/1.html">热点：某市2023年{R}</a></div>'
+            f'<ul class="list"><li><a href="/nb/2.html">某局2023年{R}</a></li></ul>')
+    overrides: dict[str, object] = {"list_selector": "ul.list", "page_pattern": "list_{n}.shtml", "page_count": 3}
+    links = discover(Page("http://a.gov.cn/nb/index.shtml", html, "text/html", "list", overrides=overrides))
+    assert _kinds(links, "report") == ["http://a.gov.cn/nb/2.html"]
+    assert _kinds(links, "list") == ["http://a.gov.cn/nb/list_1.shtml", "http://a.gov.cn/nb/list_2.shtml"]
+    deeper = discover(Page("http://a.gov.cn/nb/list_1.shtml", html, "text/html", "list", depth=1, overrides=overrides))
+    assert _kinds(deeper, "list") == []  # the page-count rule is for the entry column only
+
+
+def test_list_selector_does_not_hide_hanweb_records() -> None:
+    html = ('<script type="text/xml"><datastore><recordset><record><![CDATA[<a href="/art/2024/1/1/art_1_1.html">'
+            f"某局2023年{R}</a>]]></record></recordset></datastore></script>")
+    page = Page("http://a.gov.cn/col/col1/index.html", html, "text/html", "list", overrides={"list_selector": "ul.x"})
+    assert _kinds(discover(page), "report") == ["http://a.gov.cn/art/2024/1/1/art_1_1.html"]

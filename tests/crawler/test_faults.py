@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from crawler.portal_server import Req, Resp, Site, serve
 from crawler.sites import Source
@@ -54,7 +55,9 @@ PERMANENT: dict[str, tuple[Resp | None, str, str | None]] = {
     "metadata": (Resp(302, b"", {"Location": "http://169.254.169.254/latest/"}), "redirect_rejected", None),
     "file": (Resp(302, b"", {"Location": "file:///etc/passwd"}), "redirect_rejected", "scheme file not allowed"),
     "offsite": (Resp(301, b"", {"Location": "http://365betchina.com/r.html"}), "redirect_rejected", None),
-    "huge": (Resp(200, b"", {"Content-Type": "text/html"}, action="huge"), "too_large", None),
+    "huge": (Resp(200, b"", {"Content-Type": "text/html"}, action="huge"), "too_large", "body over cap 1048576 bytes"),
+    "declared": (Resp(200, b"", {"Content-Type": "text/html", "Content-Length": str(1 << 30)}, action="huge"),
+                 "too_large", f"declared {1 << 30} bytes > cap 1048576"),
 }
 
 
@@ -107,7 +110,8 @@ def test_fault_matrix(fault_site: tuple[Site, str], tmp_path: Path) -> None:
         url = f"{base}/r/{name}.html"
         assert stored.get(url) == _page(i), (name, outcome.get(url))
     assert stored[f"{base}/r/charset.html"] == GBK_BODY
-    assert stored[f"{base}/r/moved.html"] == _page(99)  # a same-host redirect is followed
+    assert stored[f"{base}/r/target.html"] == _page(99)  # a same-host redirect is followed; the final URL
+    assert f"{base}/r/moved.html" not in stored  # is the one that served the bytes
     # permanent faults: recorded with their status, never stored as reports
     for name, (_resp, want, err) in PERMANENT.items():
         url = f"{base}/r/{name}.html"
@@ -122,6 +126,19 @@ def test_fault_matrix(fault_site: tuple[Site, str], tmp_path: Path) -> None:
     assert len(site.requests_to("/r/http500.html")) == 3  # two 500s, then success
     assert summary.finished
     assert summary.requests < 60  # bounded
+    # every response is in WARC, not only the stored documents: hops, retried 5xx, block pages
+    seen: list[tuple[str, str]] = []
+    for f in sorted((tmp_path / "raw").glob("*.warc.gz")):
+        with open(f, "rb") as fh:
+            for rec in ArchiveIterator(fh):
+                if rec.rec_type == "response":
+                    seen.append((rec.rec_headers.get_header("WARC-Target-URI")[len(base):],
+                                 rec.http_headers.get_statuscode()))
+    assert seen.count(("/r/http500.html", "500")) == 2 and ("/r/http500.html", "200") in seen
+    assert ("/r/moved.html", "301") in seen and ("/r/target.html", "200") in seen
+    assert ("/r/moved.html", "200") not in seen
+    assert ("/r/ts412.html", "412") in seen and ("/r/private.html", "302") in seen
+    assert seen.count(("/r/loop.html", "302")) == 1 and seen.count(("/r/loop2.html", "302")) == 1
 
 
 def test_retry_after_is_honoured(fault_site: tuple[Site, str], tmp_path: Path) -> None:
@@ -167,3 +184,89 @@ def test_soft_404_and_stub_are_blocked_not_reports(tmp_path: Path) -> None:
         assert list(store.iter_documents(kind="report")) == []
         errs = sorted(r["error"] for r in store.state.query("SELECT error FROM frontier WHERE kind='report'"))
     assert errs == ["soft_404", "stub"]
+
+
+def test_long_retry_after_defers_the_host_to_the_next_run(tmp_path: Path) -> None:
+    site = Site("later")
+    base, stop = serve(site)
+    try:
+        site.html("/list/", "".join(f'<a href="/r/{i}.html">第{i}局2023年{T}</a>' for i in range(4)))
+        for i in range(4):
+            site.add(f"/r/{i}.html", Resp(429, b"busy", {"Retry-After": "3600"}))
+        summary = run_crawl(fast_config(tmp_path, max_retry_after=5.0), [Source("later", base + "/list/")])
+    finally:
+        stop()
+    assert len(site.requests_to("/r/")) == 1  # not retried, not walked through the other URLs
+    assert summary.finished
+    with RawStore(tmp_path) as store:
+        rows = store.state.query("SELECT state, outcome FROM frontier WHERE kind='report' ORDER BY seq")
+    assert [r["state"] for r in rows] == ["failed", "deferred", "deferred", "deferred"]
+    assert {r["outcome"] for r in rows} == {"rate_limited"}
+
+
+def test_retry_after_http_date() -> None:
+    from datetime import UTC, datetime
+
+    from crawler.fetch import parse_retry_after
+
+    now = datetime(2026, 1, 1, 0, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("120") == 120.0
+    assert parse_retry_after("Thu, 01 Jan 2026 00:00:30 GMT", now) == 30.0
+    assert parse_retry_after("Wed, 31 Dec 2025 00:00:00 GMT", now) == 0.0
+    assert parse_retry_after("soon") is None
+
+
+def test_a_crash_on_one_url_is_recorded_and_the_run_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug of ours on one URL (simulated by a store that fails on it) fails that URL, not the run."""
+    site = Site("crashy")
+    base, stop = serve(site)
+    try:
+        site.html("/list/", "".join(f'<a href="/r/{i}.html">第{i}局2023年{T}</a>' for i in range(3)))
+        for i in range(3):
+            site.add(f"/r/{i}.html", _ok(i))
+        real_add = RawStore.add
+
+        def add(self: RawStore, url: str, body: bytes, **kw: object) -> object:
+            if url.endswith("/r/1.html"):
+                raise ValueError("boom")
+            return real_add(self, url, body, **kw)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(RawStore, "add", add)
+        summary = run_crawl(fast_config(tmp_path), [Source("crashy", base + "/list/")])
+    finally:
+        stop()
+    assert summary.finished and any("boom" in e for e in summary.errors)
+    with RawStore(tmp_path) as store:
+        assert {d.url for d in store.iter_documents(kind="report")} == {f"{base}/r/0.html", f"{base}/r/2.html"}
+        row = store.state.query("SELECT outcome, error FROM frontier WHERE url LIKE '%/r/1.html'")[0]
+    assert row["outcome"] == "crashed" and row["error"].startswith("ValueError: boom")
+    assert len(site.requests_to("/r/1.html")) == 1
+
+
+def test_attachments_capped_and_typed_by_magic_bytes(tmp_path: Path) -> None:
+    site = Site("atts")
+    base, stop = serve(site)
+    big = b"%PDF-1.4\n" + b"0" * 300_000
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
+    try:
+        site.html("/list/", f'<a href="/r/1.html">甲局2023年{T}</a>')
+        site.html("/r/1.html", f"<html><body><h1>甲局2023年{T}</h1>{'正文' * 300}"
+                               '<a href="/f/big.pdf">附件一</a><a href="/f/report.doc">附件二</a>'
+                               '<a href="/f/fake.pdf">附件三</a><a href="/down?fileurl=abc">下载</a></body></html>')
+        site.add("/f/big.pdf", Resp(200, big, {"Content-Type": "application/pdf"}))
+        site.add("/f/report.doc", Resp(200, ole, {"Content-Type": "application/octet-stream"}))
+        site.add("/f/fake.pdf", Resp(200, b"<html><body>please log in</body></html>", {"Content-Type": "text/html"}))
+        site.add("/down", Resp(200, b"%PDF-1.7 tiny", {"Content-Type": "application/force-download"}))
+        run_crawl(fast_config(tmp_path, max_attachment_bytes=100_000), [Source("atts", base + "/list/")])
+    finally:
+        stop()
+    with RawStore(tmp_path) as store:
+        atts = {d.url[len(base):]: d for d in store.iter_documents(kind="attachment")}
+        outcomes = {r["url"][len(base):]: r["outcome"]
+                    for r in store.state.query("SELECT url, outcome FROM frontier WHERE kind='attachment'")}
+        assert set(atts) == {"/f/report.doc", "/down?fileurl=abc"}
+        assert atts["/f/report.doc"].content_type == "application/x-ole-storage"
+        assert atts["/down?fileurl=abc"].content_type == "application/pdf"
+        assert all(a.parent_url == f"{base}/r/1.html" and a.report_year == 2023 for a in atts.values())
+        assert store.read_body(atts["/f/report.doc"]) == ole
+    assert outcomes["/f/big.pdf"] == "too_large" and outcomes["/f/fake.pdf"] == "not_an_attachment"

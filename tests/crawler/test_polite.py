@@ -92,3 +92,17 @@ def test_robots_4xx_means_allowed(tmp_path: Path) -> None:
     with RawStore(tmp_path) as store:
         assert {d.url for d in store.iter_documents(kind="report")} == spec.reports
 
+
+
+def test_a_crawl_delay_too_long_for_this_run_defers_the_host(tmp_path: Path) -> None:
+    spec = big_site("slowpoke", reports=2, per_page=2)
+    spec.site.add("/robots.txt", Resp(200, b"User-agent: *\nCrawl-delay: 3600\n", {"Content-Type": "text/plain"}))
+    try:
+        summary = run_crawl(fast_config(tmp_path, max_crawl_delay=60.0), [spec.source()])
+    finally:
+        spec.stop()
+    assert [r.path for r in spec.site.log] == ["/robots.txt"]  # asked for one request an hour: none made
+    with RawStore(tmp_path) as store:
+        rows = store.state.query("SELECT state, outcome FROM frontier")
+    assert [(r["state"], r["outcome"]) for r in rows] == [("deferred", "crawl_delay_too_long")]
+    assert summary.finished

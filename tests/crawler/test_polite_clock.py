@@ -40,13 +40,13 @@ def test_slot_spaces_requests_and_defer_never_brings_forward() -> None:
     assert slot.requests == 3
 
 
-def test_crawl_delay_raises_but_never_lowers_and_is_capped() -> None:
+def test_crawl_delay_raises_but_never_lowers_and_is_not_capped() -> None:
     clock = FakeClock()
-    polite = Politeness(2.0, clock=clock, sleep=clock.sleep, max_crawl_delay=30.0)
+    polite = Politeness(2.0, clock=clock, sleep=clock.sleep)
     polite.set_robots("a", rules_from_response(200, b"User-agent: *\nCrawl-delay: 5\n", clock()), "gongkai")
     polite.set_robots("b", rules_from_response(200, b"User-agent: *\nCrawl-delay: 0.5\n", clock()), "gongkai")
     polite.set_robots("c", rules_from_response(200, b"User-agent: *\nCrawl-delay: 86400\n", clock()), "gongkai")
-    assert (polite.slot("a").delay, polite.slot("b").delay, polite.slot("c").delay) == (5.0, 2.0, 30.0)
+    assert (polite.slot("a").delay, polite.slot("b").delay, polite.slot("c").delay) == (5.0, 2.0, 86400.0)
 
 
 def test_robots_status_semantics_and_retry_timing() -> None:

@@ -83,3 +83,31 @@ def test_kill_9_twice_then_resume_stores_each_report_once(sites: list[SiteSpec],
     # every page requested at most a few times in total across the three processes
     total = sum(len(s.site.log) for s in sites)
     assert total < 550 + 5 * 3 + 20
+
+
+def test_links_of_a_page_stored_just_before_a_crash_are_not_lost(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The crash window between storing a list page (validators saved) and queueing its links: on
+    resume the page answers 304, and its links must come from the stored copy."""
+    from crawler.run import Crawler
+    from tests.crawler.conftest import fast_config, run_crawl
+
+    spec = big_site("window", reports=5, per_page=5)
+    real = Crawler._enqueue
+
+    def lost_once(self: Crawler, parent: object, links: list[object]) -> None:
+        monkeypatch.setattr(Crawler, "_enqueue", real)  # the links of the first page never get queued
+
+    monkeypatch.setattr(Crawler, "_enqueue", lost_once)
+    try:
+        run_crawl(fast_config(tmp_path), [spec.source()])
+        with RawStore(tmp_path) as store:  # leave the state exactly as a kill at that point would
+            store.state.conn.execute("UPDATE frontier SET state='pending', outcome=NULL WHERE kind='list'")
+            store.state.conn.execute("UPDATE runs SET finished_at=NULL")
+            assert list(store.iter_documents(kind="report")) == []
+        summary = run_crawl(fast_config(tmp_path), [spec.source()])
+    finally:
+        spec.stop()
+    assert summary.resumed and summary.sources[spec.name].not_modified == 1  # the list page: 304
+    with RawStore(tmp_path) as store:
+        assert {d.url for d in store.iter_documents(kind="report")} == spec.reports
