@@ -18,7 +18,6 @@ from typing import Any, TextIO
 from urllib.parse import urlencode, urlsplit
 
 from crawler.config import CrawlConfig
-from crawler.decode import decode_html
 from crawler.discover import Link, Page, discover
 from crawler.fetch import FetchConfig, Fetcher, FetchResult
 from crawler.lock import StoreLock
@@ -26,9 +25,10 @@ from crawler.polite import Politeness, rules_from_response
 from crawler.retry import RetryPolicy, with_retries
 from crawler.select import canonical_url, host_allowed
 from crawler.sites import Source
-from crawler.sniff import MIME, sniff
 from crawler.summary import CrawlSummary, SourceStats
+from gongkai.decode import decode
 from gongkai.model import FetchStatus
+from gongkai.sniff import MIME, sniff
 from gongkai.store import FrontierItem, RawStore
 from gongkai.store.raw import utc_now
 
@@ -320,7 +320,7 @@ class Crawler:
                 self._discover_from(item, doc.url, body, doc.content_type)
 
     def _discover_from(self, item: FrontierItem, url: str, body: bytes, ctype: str) -> None:
-        text, _enc = decode_html(body, ctype)
+        text, _enc = decode(body, ctype)
         src = self.sources.get(item.source)
         page = Page(url, text, ctype, item.kind, item.depth, item.form,
                     dict(src.overrides) if src else {})

@@ -11,46 +11,40 @@ import re
 import traceback
 from collections.abc import Callable
 
+from gongkai.decode import decode
 from gongkai.model import Cell, CheckStatus, ExtractResult, ExtractStatus, Issue
 from gongkai.normalize import simplify_document
+from gongkai.sniff import sniff
 
 from . import checks as checks_mod
-from .decode import decode
 from .errors import ExtractError, UnsupportedFormatError
 from .grid import TABLE_SECTIONS, Document
 from .mapping import map_document
 from .meta import read_meta
 from .readers.html import read_html
 from .readers.text import read_text
-from .sniff import sniff
 
 PARSER_VERSION = "0.1.0"
 _TRAD_HINT = re.compile(r"[區國報開務與於會為來時說這個們過對發經條處幣據規範]")
 
 
+# Readers of binary formats are imported on first use: pdfplumber and python-docx cost start-up time.
 def _read_pdf(data: bytes) -> Document:
-    try:
-        from .readers.pdf import read_pdf  # type: ignore[import-not-found,unused-ignore]
-    except ImportError as e:  # the PDF reader lands separately
-        raise UnsupportedFormatError("PDF reader not available in this build") from e
-    return read_pdf(data)  # type: ignore[no-any-return,unused-ignore]
+    from .readers.pdf import read_pdf
+
+    return read_pdf(data)
 
 
 def _read_docx(data: bytes) -> Document:
-    try:
-        from .readers.docx import read_docx  # type: ignore[import-not-found,unused-ignore]
-    except ImportError as e:
-        raise UnsupportedFormatError("DOCX reader not available in this build") from e
-    return read_docx(data)  # type: ignore[no-any-return,unused-ignore]
+    from .readers.docx import read_docx
+
+    return read_docx(data)
 
 
 def _read_ole(data: bytes) -> Document:
-    try:
-        from .readers.office import read_ole  # type: ignore[import-not-found,unused-ignore]
-    except ImportError as e:
-        raise UnsupportedFormatError(
-            "DOC/WPS needs a converter: install LibreOffice (apt-get install libreoffice-writer-nogui)") from e
-    return read_ole(data)  # type: ignore[no-any-return,unused-ignore]
+    from .readers.office import read_ole
+
+    return read_ole(data)
 
 
 READERS: dict[str, Callable[[bytes], Document]] = {"pdf": _read_pdf, "docx": _read_docx, "ole": _read_ole}
@@ -62,8 +56,8 @@ def read_document(data: bytes, content_type: str | None = None, filename: str | 
         raise ExtractError("empty document")
     if kind in READERS:
         return READERS[kind](data)
-    if kind in ("binary", "image", "zip", "xlsx", "ofd"):
-        raise (UnsupportedFormatError if kind in ("xlsx", "ofd", "zip") else ExtractError)(
+    if kind in ("binary", "image", "zip", "xlsx", "ofd", "rtf"):
+        raise (UnsupportedFormatError if kind in ("xlsx", "ofd", "zip", "rtf") else ExtractError)(
             f"not a report document we can read (looks like {kind})")
     text, _enc = decode(data, content_type)
     if "\ufffd" in text[:4096] and text[:4096].count("\ufffd") > 20:

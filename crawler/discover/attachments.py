@@ -6,7 +6,7 @@ import posixpath
 from urllib.parse import unquote, urlsplit
 
 from crawler.discover.base import Anchor, Link, Page
-from crawler.sniff import ATTACHMENT_EXTENSIONS
+from gongkai.sniff import ATTACHMENT_EXTENSIONS
 
 __all__ = ["attachment_links"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import zipfile
 
-from crawler.decode import decode_html
-from crawler.sniff import sniff
+from gongkai.decode import decode
+from gongkai.sniff import sniff
 
 TEXT = "<p>张掖市甘州区东街街道2023年政府信息公开工作年度报告，镕䶮</p>"
 
@@ -14,25 +14,25 @@ TEXT = "<p>张掖市甘州区东街街道2023年政府信息公开工作年度�
 def test_gbk_meta_without_hyphen_is_found() -> None:
     body = ('<html><head><meta httpequiv="Content-Type" content="text/html; charset=gb2312"></head>'
             f"<body>{TEXT}</body></html>").encode("gb18030")
-    text, enc = decode_html(body, "text/html")
+    text, enc = decode(body, "text/html")
     assert enc == "gb18030" and "东街街道" in text
 
 
 def test_wrong_declared_charset_is_distrusted() -> None:
     body = f"<html><body>{TEXT}</body></html>".encode("gbk", errors="ignore")
-    text, _enc = decode_html(body, "text/html; charset=utf-8")
+    text, _enc = decode(body, "text/html; charset=utf-8")
     assert "东街街道2023年政府信息公开" in text
 
 
 def test_bom_wins_over_header() -> None:
     body = "\ufeff<p>报告</p>".encode("utf-8")
-    text, enc = decode_html(body, "text/html; charset=gbk")
+    text, enc = decode(body, "text/html; charset=gbk")
     assert enc == "utf-8" and text == "<p>报告</p>"
 
 
 def test_undeclared_gbk_falls_to_detector() -> None:
     body = ("<html><body>" + "本机关不掌握相关政府信息，予以公开，部分公开。" * 20 + "</body></html>").encode("gbk")
-    text, _enc = decode_html(body, None)
+    text, _enc = decode(body, None)
     assert "不掌握相关政府信息" in text
 
 

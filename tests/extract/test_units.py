@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from extract.cells import parse_cell
-from extract.decode import decode
 from extract.document import extract_document
 from extract.split import solve
+from gongkai.decode import decode
 from gongkai.model import CellState
 from gongkai.normalize import compact, simplify
 

@@ -1,4 +1,8 @@
-"""Bytes → kind of document, by magic bytes first, then by a look at the text."""
+"""Bytes → kind of document, by magic bytes first, then by a look at the text.
+
+Shared by the crawler (what did a download turn out to be?) and extract (which reader?):
+neither trusts an extension or a Content-Type.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,22 @@ import re
 import zipfile
 from io import BytesIO
 
+ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".ofd", ".rtf", ".et")
+MIME = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ofd": "application/ofd",
+    "ole": "application/x-ole-storage",  # .doc, .xls, .wps: an OLE compound file
+    "rtf": "application/rtf",
+    "zip": "application/zip",
+    "image": "image/*",
+}
 _HTML = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|table|meta|div|p)\b", re.I)
 
 
 def sniff(data: bytes, filename: str | None = None) -> str:
-    """One of: empty, pdf, docx, xlsx, zip, doc, ole, ofd, image, html, text, binary."""
+    """One of: empty, pdf, docx, xlsx, ofd, zip, ole (doc/xls/wps), rtf, image, html, xml, json, text, binary."""
     if not data.strip():
         return "empty"
     head = data[:8]
@@ -30,11 +45,18 @@ def sniff(data: bytes, filename: str | None = None) -> str:
         return "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"  # DOC, WPS, XLS
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
         return "image"
     sample = data[:4096]
     if _HTML.search(sample):
         return "html"
+    low = sample.lstrip().lower()
+    if low.startswith(b"<?xml"):
+        return "xml"
+    if low.startswith((b"{", b"[")):
+        return "json"
     if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "binary"
     try:
