@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint typecheck demo dataset bench clean
+.PHONY: install test lint typecheck demo dataset converters bench clean
 
 install: $(STAMP)
 
@@ -30,6 +30,13 @@ demo: install
 # either way, from whatever is stored, and the target exits with the crawl's status.
 dataset: install
 	$(BIN)/gongkai crawl --data-dir data; rc=$$?; $(BIN)/gongkai build --data-dir data && exit $$rc
+
+# Optional: LibreOffice headless, which turns DOC/WPS reports into DOCX. Not part of `install`
+# (several hundred MB); without it those files get the status unsupported_format.
+converters:
+	command -v soffice >/dev/null || command -v libreoffice >/dev/null || \
+	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui) || \
+	  echo "could not install LibreOffice here: DOC/WPS reports will be marked unsupported_format"
 
 bench: install
 	$(BIN)/python -m benchmarks.run
