@@ -21,6 +21,7 @@ typecheck: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy gongkai extract dataset crawler
 	$(BIN)/python -m pytest -q
 
 demo: install
