@@ -1,0 +1,172 @@
+"""PDF → Document with pdfplumber: ruled tables as span-expanded grids, page text as the text.
+
+Government reports are exported from Word/WPS with ruled tables. Only drawn rules count as cell
+edges: WPS also paints a white, unstroked rectangle behind every line of body text, and those
+would turn paragraphs into one-column "tables", so filled rectangles thicker than a rule are
+filtered out before pdfplumber's `find_tables` runs. Pages without any ruling are not searched.
+
+A table broken over pages is joined into one `Table` (see `pdf_grid`). `Document.text` is every
+page's lines in reading order (tables included, as lines), with page numbers removed.
+
+Errors: damaged, truncated, empty or password-protected files raise `UnreadableError`; a file
+whose pages carry no text layer (scans), or whose only table-bearing pages are images, raises
+`NeedsOcrError`.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from statistics import median
+from typing import Any
+
+from ..errors import NeedsOcrError, UnreadableError
+from ..grid import Document, Table
+from .pdf_grid import Fragment, Piece, build_table, group_fragments
+from .pdf_meta import decode_info
+from .pdf_text import Line, page_lines, text_in_box
+
+MAX_PAGES = 300
+MIN_TEXT_CHARS = 20  # fewer characters than this in the whole file: no text layer
+_IMAGE_SHARE = 0.05  # an image covering more than this share of a page is body content
+_RULE = 2.0  # points: a filled rectangle thinner than this is a drawn rule
+_TABLE_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+}
+
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+
+def _is_rule(obj: dict[str, Any]) -> bool:
+    if obj.get("object_type") != "rect":
+        return True
+    thin = min(obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]) < _RULE
+    return bool(obj.get("stroke")) or thin
+
+
+@contextmanager
+def _open(data: bytes) -> Iterator[Any]:
+    import pdfplumber
+
+    if not data.strip():
+        raise UnreadableError("PDF is empty (zero bytes)")
+    if b"%PDF" not in data[:1024]:
+        raise UnreadableError("not a PDF: no %PDF header")
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as e:  # pdfminer raises many types on damaged or encrypted files
+        raise UnreadableError(f"PDF cannot be opened: {type(e).__name__}: {e}") from e
+    try:
+        yield pdf
+    finally:
+        pdf.close()
+
+
+def _fragments(page: Any, pno: int, lines: list[Line]) -> list[Fragment]:
+    if not (page.lines or page.rects or page.curves):
+        return []
+    ruled = page.filter(_is_rule)
+    if not (ruled.lines or ruled.rects or ruled.curves):
+        return []
+    out: list[Fragment] = []
+    for t in ruled.find_tables(_TABLE_SETTINGS):
+        pieces = [Piece(c, text_in_box(page.chars, c)) for c in t.cells]
+        xs = {round(c[0]) for c in t.cells}
+        if len(xs) < 2 or not any(p.text for p in pieces):
+            continue  # a boxed paragraph or an empty frame, not a table
+        box = t.bbox
+        body = [ln for ln in lines if ln.bottom <= box[1] or ln.top >= box[3]]
+        out.append(
+            Fragment(
+                page=pno,
+                box=box,
+                pieces=pieces,
+                ends_page=not any(ln.top >= box[3] for ln in body),
+                starts_page=not any(ln.bottom <= box[1] for ln in body),
+            )
+        )
+    return out
+
+
+def _title(lines: list[Line]) -> str | None:
+    first = [ln for ln in lines if ln.page == 1]
+    if not first:
+        return None
+    body = median(ln.size for ln in first)
+    head: list[str] = []
+    for ln in first[:6]:
+        if ln.size >= body * 1.15:
+            head.append(ln.text)
+        elif head:
+            break
+    if head and "报告" in "".join(head):
+        from .cjk import join_lines
+
+        return join_lines(head)
+    return next((ln.text for ln in first[:10] if "报告" in ln.text), None)
+
+
+def _context(lines: list[Line], frag: Fragment) -> str:
+    before = [
+        ln for ln in lines if ln.page < frag.page or (ln.page == frag.page and ln.bottom <= frag.box[1] + 1)
+    ]
+    return "\n".join(ln.text for ln in before[-2:])
+
+
+def _outside(ln: Line, frags: list[Fragment]) -> bool:
+    return not any(f.page == ln.page and f.box[1] - 1 <= ln.top and ln.bottom <= f.box[3] + 1 for f in frags)
+
+
+def read_pdf(data: bytes) -> Document:
+    """Read a PDF report: tables as grids, text in reading order, title and info dictionary."""
+    doc = Document(source_format="pdf")
+    with _open(data) as pdf:
+        try:
+            pages = pdf.pages
+            if len(pages) > MAX_PAGES:
+                raise UnreadableError(f"PDF has {len(pages)} pages; more than {MAX_PAGES} is not a report")
+            doc.meta = decode_info(pdf.metadata)
+            lines: list[Line] = []
+            frags: list[Fragment] = []
+            chars = 0
+            image_only_pages = 0
+            for pno, page in enumerate(pages, start=1):
+                plines = page_lines(page.chars, pno, float(page.height))
+                chars += len(page.chars)
+                area = float(page.width * page.height) or 1.0
+                big = [im for im in page.images if (im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) > area * _IMAGE_SHARE]
+                doc.images_in_body += len(big)
+                if big and len(page.chars) < MIN_TEXT_CHARS:
+                    image_only_pages += 1
+                frags.extend(_fragments(page, pno, plines))
+                lines.extend(plines)
+                page.flush_cache()
+        except UnreadableError:
+            raise
+        except Exception as e:  # damaged content streams, encrypted pages, pdfminer internals
+            raise UnreadableError(f"PDF cannot be read: {type(e).__name__}: {e}") from e
+    if chars < MIN_TEXT_CHARS:
+        raise NeedsOcrError(f"PDF has no text layer ({chars} characters on {len(pages)} pages): needs OCR")
+    if not frags and image_only_pages:
+        raise NeedsOcrError(f"PDF has no ruled table and {image_only_pages} image-only page(s): needs OCR")
+    for frag in frags:
+        frag.context = _context([ln for ln in lines if _outside(ln, frags)], frag)
+    doc.tables = [build_table(group, i) for i, group in enumerate(group_fragments(frags))]
+    doc.text = "\n".join(ln.text for ln in lines)
+    doc.title = _title(lines)
+    return doc
+
+
+def page_count(data: bytes) -> int:
+    """Number of pages (for benchmarks); raises UnreadableError like `read_pdf`."""
+    with _open(data) as pdf:
+        return len(pdf.pages)
+
+
+__all__ = ["Table", "page_count", "read_pdf"]
