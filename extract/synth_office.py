@@ -100,13 +100,13 @@ def _register_font() -> None:
         pdfmetrics.registerFont(UnicodeCIDFont(_FONT))
 
 
-def _wrap(text: str, width: float) -> list[str]:
+def _wrap(text: str, width: float, font: str = _FONT) -> list[str]:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     lines: list[str] = []
     cur = ""
     for ch in text:
-        if cur and stringWidth(cur + ch, _FONT, _SIZE) > width - 2 * _PAD:
+        if cur and stringWidth(cur + ch, font, _SIZE) > width - 2 * _PAD:
             lines.append(cur)
             cur = ch
         else:
@@ -122,14 +122,14 @@ def _widths(spec: TableSpec) -> list[float]:
     return [(_PAGE_W - 2 * _MARGIN) / spec.ncols] * spec.ncols
 
 
-def _row_heights(spec: TableSpec, widths: list[float]) -> list[float]:
+def _row_heights(spec: TableSpec, widths: list[float], font: str = _FONT) -> list[float]:
     heights = [_LEAD + 2 * _PAD] * len(spec.rows)
     for r, row in enumerate(spec.rows):
         for c, text in enumerate(row):
             if spec.owner(r, c) != (r, c):
                 continue
             r0, c0, r1, c1 = spec.region(r, c)
-            need = len(_wrap(text, sum(widths[c0 : c1 + 1]))) * _LEAD + 2 * _PAD
+            need = len(_wrap(text, sum(widths[c0 : c1 + 1]), font)) * _LEAD + 2 * _PAD
             have = sum(heights[r0 : r1 + 1])
             if need > have:
                 heights[r1] += need - have
@@ -142,7 +142,10 @@ class PdfOptions:
     repeat_header_rows: int = 0  # header rows printed again at the top of page 2
     narrative_lines: int = 6  # body lines before the table
     scanned: bool = False  # the table page is an image, no text layer
-    password: str | None = None  # encrypt with this user password
+    password: str | None = None  # encrypt with this user password ("" = owner password only)
+    heading: str = "三、收到和处理政府信息公开申请情况"  # printed just above the table
+    page_numbers: bool = True  # `— n —` at the foot of each page
+    font: str = _FONT  # "Helvetica" for Latin-only specs
 
 
 def _draw_text_lines(canvas: object, lines: list[str], x: float, top: float) -> None:
@@ -159,6 +162,7 @@ def _draw_rows(
     widths: list[float],
     heights: list[float],
     texts: dict[tuple[int, int], str],
+    font: str = _FONT,
 ) -> float:
     """Draw grid rows `rows` (consecutive indices) from `top`; return the bottom."""
     c = canvas
@@ -185,12 +189,13 @@ def _draw_rows(
             y1 = ys[r1v] + heights[r1v]
             c.rect(xs[c0], _PAGE_H - y1, xs[c1 + 1] - xs[c0], y1 - y0, stroke=1, fill=0)  # type: ignore[attr-defined]
             text = texts.get((orow, ocol) if r0 >= first else (-orow - 1, ocol), "")
-            _draw_text_lines(c, _wrap(text, xs[c1 + 1] - xs[c0]), xs[c0] + _PAD, y0)
+            _draw_text_lines(c, _wrap(text, xs[c1 + 1] - xs[c0], font), xs[c0] + _PAD, y0)
     return bottom
 
 
-def _furniture(canvas: object, page: int) -> None:
-    canvas.drawCentredString(_PAGE_W / 2, 40, f"— {page} —")  # type: ignore[attr-defined]
+def _furniture(canvas: object, page: int, on: bool = True) -> None:
+    if on:
+        canvas.drawCentredString(_PAGE_W / 2, 40, f"— {page} —")  # type: ignore[attr-defined]
 
 
 def _narrative(canvas: object, n: int, top: float) -> float:
@@ -213,28 +218,30 @@ def write_pdf(spec: TableSpec, options: PdfOptions | None = None, title: str = "
         encrypt = pdfencrypt.StandardEncryption(opt.password, ownerPassword=opt.password + "-owner", canPrint=1)
     c = rl_canvas.Canvas(buf, pagesize=(_PAGE_W, _PAGE_H), encrypt=encrypt)
     widths = _widths(spec)
-    heights = _row_heights(spec, widths)
+    heights = _row_heights(spec, widths, opt.font)
     texts = {(r, col): spec.rows[r][col] for r in range(len(spec.rows)) for col in range(spec.ncols)}
     c.setFont(_FONT, 16)
-    c.drawCentredString(_PAGE_W / 2, _PAGE_H - _MARGIN, title)
-    c.setFont(_FONT, _SIZE)
+    if title:
+        c.drawCentredString(_PAGE_W / 2, _PAGE_H - _MARGIN, title)
+    c.setFont(opt.font, _SIZE)
     top = _narrative(c, opt.narrative_lines, _MARGIN + 20)
-    c.drawString(_MARGIN, _PAGE_H - top, "三、收到和处理政府信息公开申请情况")
+    if opt.heading:
+        c.drawString(_MARGIN, _PAGE_H - top, opt.heading)
     top += 10
     if opt.scanned:
-        _furniture(c, 1)
+        _furniture(c, 1, opt.page_numbers)
         c.showPage()
         _draw_scanned(c, spec, widths, heights)
-        _furniture(c, 2)
+        _furniture(c, 2, opt.page_numbers)
         c.showPage()
         c.save()
         return buf.getvalue()
     all_rows = list(range(len(spec.rows)))
     k = opt.split_after_row
     if k is None or not 0 < k < len(all_rows):
-        bottom = _draw_rows(c, spec, all_rows, top, widths, heights, texts)
+        bottom = _draw_rows(c, spec, all_rows, top, widths, heights, texts, opt.font)
         c.drawString(_MARGIN, _PAGE_H - bottom - 24, "四、政府信息公开行政复议、行政诉讼情况")
-        _furniture(c, 1)
+        _furniture(c, 1, opt.page_numbers)
         c.showPage()
         c.save()
         return buf.getvalue()
@@ -245,7 +252,7 @@ def write_pdf(spec: TableSpec, options: PdfOptions | None = None, title: str = "
     for r0, c0, r1, c1 in spec.merges:
         if r0 < k <= r1:
             # As Word does: the lines that fit stay on page 1, the rest go on to page 2.
-            lines = _wrap(spec.rows[r0][c0], sum(widths[c0 : c1 + 1]))
+            lines = _wrap(spec.rows[r0][c0], sum(widths[c0 : c1 + 1]), opt.font)
             fit = max(int((sum(heights[r0:k]) - 2 * _PAD) // _LEAD), 0)
             split_texts[(r0, c0)] = "".join(lines[:fit])
             split_texts[(-r0 - 1, c0)] = "".join(lines[fit:])  # the continuation part on page 2
@@ -253,15 +260,15 @@ def write_pdf(spec: TableSpec, options: PdfOptions | None = None, title: str = "
             have = sum(heights[k : r1 + 1])
             if need > have:
                 heights[r1] += need - have  # Word grows the rows on page 2 to fit the rest
-    _draw_rows(c, spec, page1, top, widths, heights, split_texts)
-    _furniture(c, 1)
+    _draw_rows(c, spec, page1, top, widths, heights, split_texts, opt.font)
+    _furniture(c, 1, opt.page_numbers)
     c.showPage()
-    c.setFont(_FONT, _SIZE)
+    c.setFont(opt.font, _SIZE)
     top = _MARGIN
     if opt.repeat_header_rows:
-        top = _draw_rows(c, spec, all_rows[: opt.repeat_header_rows], top, widths, heights, texts)
-    _draw_rows(c, spec, all_rows[k:], top, widths, heights, split_texts)
-    _furniture(c, 2)
+        top = _draw_rows(c, spec, all_rows[: opt.repeat_header_rows], top, widths, heights, texts, opt.font)
+    _draw_rows(c, spec, all_rows[k:], top, widths, heights, split_texts, opt.font)
+    _furniture(c, 2, opt.page_numbers)
     c.showPage()
     c.save()
     return buf.getvalue()

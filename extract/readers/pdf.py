@@ -30,7 +30,9 @@ from .pdf_text import Line, page_lines, text_in_box
 
 MAX_PAGES = 300
 MIN_TEXT_CHARS = 20  # fewer characters than this in the whole file: no text layer
+_UNMAPPED_SHARE = 0.3  # more CID-coded characters than this share: the text layer is unusable
 _IMAGE_SHARE = 0.05  # an image covering more than this share of a page is body content
+_EOF_WINDOW = 4096  # bytes at the end searched for %%EOF (some writers append a little junk)
 _RULE = 2.0  # points: a filled rectangle thinner than this is a drawn rule
 _TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
@@ -58,6 +60,9 @@ def _open(data: bytes) -> Iterator[Any]:
         raise UnreadableError("PDF is empty (zero bytes)")
     if b"%PDF" not in data[:1024]:
         raise UnreadableError("not a PDF: no %PDF header")
+    if b"%%EOF" not in data[-_EOF_WINDOW:]:
+        # pdfminer would rebuild what it can from a cut file; a partial report is not read.
+        raise UnreadableError("PDF is truncated: no %%EOF marker at the end")
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as e:  # pdfminer raises many types on damaged or encrypted files
@@ -129,16 +134,20 @@ def read_pdf(data: bytes) -> Document:
     with _open(data) as pdf:
         try:
             pages = pdf.pages
+            if not pages:
+                raise UnreadableError("PDF has no pages")
             if len(pages) > MAX_PAGES:
                 raise UnreadableError(f"PDF has {len(pages)} pages; more than {MAX_PAGES} is not a report")
             doc.meta = decode_info(pdf.metadata)
             lines: list[Line] = []
             frags: list[Fragment] = []
             chars = 0
+            unmapped = 0  # characters pdfminer could only give as (cid:N): no unicode mapping
             image_only_pages = 0
             for pno, page in enumerate(pages, start=1):
                 plines = page_lines(page.chars, pno, float(page.height))
                 chars += len(page.chars)
+                unmapped += sum(1 for ch in page.chars if ch["text"].startswith("(cid:"))
                 area = float(page.width * page.height) or 1.0
                 big = [im for im in page.images if (im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) > area * _IMAGE_SHARE]
                 doc.images_in_body += len(big)
@@ -153,6 +162,10 @@ def read_pdf(data: bytes) -> Document:
             raise UnreadableError(f"PDF cannot be read: {type(e).__name__}: {e}") from e
     if chars < MIN_TEXT_CHARS:
         raise NeedsOcrError(f"PDF has no text layer ({chars} characters on {len(pages)} pages): needs OCR")
+    if unmapped > chars * _UNMAPPED_SHARE:
+        raise NeedsOcrError(
+            f"PDF text layer has no unicode mapping ({unmapped} of {chars} characters are CID codes): needs OCR"
+        )
     if not frags and image_only_pages:
         raise NeedsOcrError(f"PDF has no ruled table and {image_only_pages} image-only page(s): needs OCR")
     for frag in frags:
