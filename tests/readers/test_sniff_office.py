@@ -1,0 +1,119 @@
+"""sniff(): kinds by magic bytes and text; office.py: LibreOffice conversion or a clear refusal."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+
+import pytest
+
+from extract.errors import UnreadableError, UnsupportedFormatError
+from extract.readers import office
+from extract.readers.sniff import sniff
+from extract.synth_office import TableSpec, write_docx
+
+from .conftest import CITY_PDF, DOCS, TEMPLATE_DOCX, corpus_bytes
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _ole(stream: str) -> bytes:
+    # A compound-file header plus a directory entry name, as the real formats carry them.
+    return OLE + bytes(504) + stream.encode("utf-16-le") + bytes(1000)
+
+
+def _zip(names: list[str]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for n in names:
+            zf.writestr(n, "<x/>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "kind"),
+    [
+        (b"", None, "empty"),
+        (b"  \n\t ", None, "empty"),
+        (b"%PDF-1.7\n...", None, "pdf"),
+        (b"\xef\xbb\xbf%PDF-1.4\n", None, "pdf"),
+        (_zip(["[Content_Types].xml", "word/document.xml"]), None, "docx"),
+        (_zip(["[Content_Types].xml", "xl/workbook.xml"]), None, "xlsx"),
+        (_zip(["OFD.xml", "Doc_0/Document.xml"]), None, "ofd"),
+        (_zip(["a.txt"]), None, "zip"),
+        (_ole("WordDocument"), "report.doc", "doc"),
+        (_ole("WordDocument"), "report.wps", "wps"),
+        (_ole("Workbook"), None, "xls"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(100), None, "image"),
+        (b"\xff\xd8\xff\xe0" + bytes(100), None, "image"),
+        (b"GIF89a" + bytes(100), None, "image"),
+        (b"<!DOCTYPE html><html><body><table></table></body></html>", None, "html"),
+        ("<HTML><HEAD><meta charset=gbk></HEAD>".encode("gbk"), None, "html"),
+        ("一、总体情况\n本年新收政府信息公开申请数量 95\n".encode("gb18030"), None, "text"),
+        ("一、总体情况\n".encode(), None, "text"),
+        (bytes(range(256)) * 20, None, "binary"),
+    ],
+)
+def test_sniff_kinds(data: bytes, filename: str | None, kind: str) -> None:
+    assert sniff(data, filename) == kind
+
+
+def test_sniff_corpus_files() -> None:
+    assert sniff(corpus_bytes(CITY_PDF)) == "pdf"
+    assert sniff(corpus_bytes(TEMPLATE_DOCX)) == "docx"
+    expected = {"html": "html", "textflat": "text", "textpipe": "text", "seed": "text", "texttrad": "text"}
+    seen = 0
+    for path in sorted(DOCS.iterdir()):
+        prefix = path.name.split("_")[0]
+        if prefix == "negative":
+            prefix = path.name.split("_")[1]
+        if prefix in expected:
+            assert sniff(path.read_bytes(), path.name) == expected[prefix], path.name
+            seen += 1
+    assert seen >= 30
+
+
+def test_sniff_broken_zip_is_not_a_crash() -> None:
+    assert sniff(b"PK\x03\x04" + bytes(200)) == "zip"
+    assert sniff(b"PK\x03\x04" + bytes(200), "x.docx") == "docx"
+
+
+def test_office_without_libreoffice_is_unsupported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(office.shutil, "which", lambda name: None)
+    with pytest.raises(UnsupportedFormatError, match="libreoffice-writer-nogui"):
+        office.read_office(_ole("WordDocument"), "doc")
+    with pytest.raises(UnsupportedFormatError, match="XLS"):
+        office.read_ole(_ole("Workbook"))
+
+
+def test_office_refuses_empty_and_unknown() -> None:
+    with pytest.raises(UnreadableError):
+        office.read_office(b"", "doc")
+    with pytest.raises(UnsupportedFormatError):
+        office.read_office(b"\x89PNG\r\n\x1a\n", "image")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed here")
+def test_office_converts_doc_via_libreoffice() -> None:
+    """Round trip DOCX → DOC (LibreOffice) → read_office: the merged grid survives."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    spec = TableSpec([["信息内容", "本年处理决定数量", ""], ["行政许可", "9487", ""]], merges=[(0, 1, 0, 2), (1, 1, 1, 2)])
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "t.docx"
+        src.write_bytes(write_docx([spec]))
+        subprocess.run(["soffice", "--headless", "--convert-to", "doc", "--outdir", tmp, str(src)],
+                       check=True, capture_output=True, timeout=120)
+        data = (Path(tmp) / "t.doc").read_bytes()
+    doc = office.read_ole(data)
+    assert doc.source_format == "doc"
+    assert [c.text for c in doc.tables[0].rows[1]] == ["行政许可", "9487", "9487"]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed here")
+def test_office_garbage_is_unreadable() -> None:
+    with pytest.raises(UnreadableError):
+        office.read_office(OLE + bytes(3000), "doc")
