@@ -196,6 +196,43 @@ def _rejoin_split_labels(grid: _Grid, b: int) -> None:
         c = hi + 1
 
 
+def _rejoin_split_row(grid: _Grid, b: int) -> None:
+    """Merge grid row b into row b-1 when one printed row was broken by the page break.
+
+    Word lets a row break across pages: the label's last lines go on to the next page, in a
+    row whose number cells are empty. Such a row b has text only under labels of row b-1 (no
+    numbers, no enumeration marker of its own) while row b-1 has numbers; its cells are glued
+    onto the ones above and the row is removed.
+    """
+    if b == 0 or b >= len(grid.rows):
+        return
+    above, row = grid.rows[b - 1], grid.rows[b]
+    if not any(is_numeric(grid.texts[oid]) for oid in above):
+        return
+    own = [c for c, oid in enumerate(row) if oid != above[c]]
+    if not any(grid.texts[row[c]] for c in own):
+        return
+    for c in own:
+        text, up_text = grid.texts[row[c]], grid.texts[above[c]]
+        if not text:
+            continue
+        if is_numeric(text) or _ENUMERATED.match(text) or not up_text or is_numeric(up_text):
+            return
+        if _extent(row, c) != _extent(above, c):
+            return
+    below = grid.rows[b + 1] if b + 1 < len(grid.rows) else []
+    for c in own:
+        oid = row[c]
+        if below and below[c] == oid:
+            continue  # a cell reaching further down (a group label): `_rejoin_split_labels` decides
+        if oid != above[c]:
+            if grid.texts[oid]:
+                grid.texts[above[c]] = join_lines([grid.texts[above[c]], grid.texts[oid]])
+            grid.replace(oid, above[c])
+    # Every position of row b now belongs to row b-1's cells or to cells that go on below.
+    del grid.rows[b]
+
+
 def build_table(frags: list[Fragment], index: int) -> Table:
     """One printed table from its page fragments, spans expanded."""
     xs = _cluster([e for f in frags for p in f.pieces for e in (p.box[0], p.box[2])], X_TOL)
@@ -207,6 +244,7 @@ def build_table(frags: list[Fragment], index: int) -> Table:
         start = len(grid.rows)
         grid.rows.extend(local)
         if i > 0:
+            _rejoin_split_row(grid, start)
             _rejoin_split_labels(grid, start)
     seen: set[int] = set()
     rows: list[list[SourceCell]] = []

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import io
 import shutil
+import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from extract.errors import UnreadableError, UnsupportedFormatError
 from extract.readers import office
+from extract.readers.docx import read_docx
 from extract.readers.sniff import sniff
-from extract.synth_office import TableSpec, write_docx
 
 from .conftest import CITY_PDF, DOCS, TEMPLATE_DOCX, corpus_bytes
 
@@ -95,22 +97,23 @@ def test_office_refuses_empty_and_unknown() -> None:
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed here")
-def test_office_converts_doc_via_libreoffice() -> None:
-    """Round trip DOCX → DOC (LibreOffice) → read_office: the merged grid survives."""
-    import subprocess
-    import tempfile
-    from pathlib import Path
-
-    spec = TableSpec([["信息内容", "本年处理决定数量", ""], ["行政许可", "9487", ""]], merges=[(0, 1, 0, 2), (1, 1, 1, 2)])
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "t.docx"
-        src.write_bytes(write_docx([spec]))
-        subprocess.run(["soffice", "--headless", "--convert-to", "doc", "--outdir", tmp, str(src)],
-                       check=True, capture_output=True, timeout=120)
-        data = (Path(tmp) / "t.doc").read_bytes()
+def test_office_reads_the_template_saved_as_doc(tmp_path: Path) -> None:
+    """The real template, saved as Word 97 DOC by LibreOffice, reads back to the same grids."""
+    src = tmp_path / "template.docx"
+    src.write_bytes(corpus_bytes(TEMPLATE_DOCX))
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    data = (tmp_path / "template.doc").read_bytes()
+    assert sniff(data, "template.doc") == "doc"
     doc = office.read_ole(data)
     assert doc.source_format == "doc"
-    assert [c.text for c in doc.tables[0].rows[1]] == ["行政许可", "9487", "9487"]
+    ref = read_docx(corpus_bytes(TEMPLATE_DOCX))
+    assert len(doc.tables) == len(ref.tables) == 3
+    for got, want in zip(doc.tables, ref.tables, strict=True):
+        assert [[(c.text, c.span_copy) for c in r] for r in got.rows] == [
+            [(c.text, c.span_copy) for c in r] for r in want.rows
+        ]
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed here")
