@@ -22,6 +22,8 @@ _FURNITURE = re.compile(
     r"|^\s*第\s*\d+\s*页\s*(?:[,，/、]?\s*共\s*\d+\s*页)?\s*$"
     r"|^\s*\d+\s*/\s*\d+\s*$"
 )
+_COLUMN_GAP = 1.0  # ems: a wider gap separates columns
+_WIDE = "\u2003"  # marks a column gap: a plain space in page text, nothing inside a cell
 # Share of the page height, at the top and at the bottom, where furniture may sit.
 _FURNITURE_BAND = 0.12
 
@@ -50,7 +52,13 @@ def _inside(ch: dict[str, Any], box: Box) -> bool:
 
 
 def _line_text(chars: Sequence[dict[str, Any]]) -> str:
-    """Characters of one line, left to right; a wide gap is a space unless CJK is on either side."""
+    """Characters of one line, left to right, with a space for each gap.
+
+    A gap of a quarter em between Latin characters is a word space; between CJK characters it
+    is justification and dropped (later, by `squeeze`). A gap wider than an em is a column gap
+    (an unruled table, a tab) and stays a space even between CJK characters, so that run-together
+    numbers like `规章 1 0 11` keep their separators in the page text.
+    """
     out: list[str] = []
     prev: dict[str, Any] | None = None
     for ch in sorted(chars, key=lambda c: c["x0"]):
@@ -58,7 +66,9 @@ def _line_text(chars: Sequence[dict[str, Any]]) -> str:
         if prev is not None:
             gap = ch["x0"] - prev["x1"]
             size = max(float(prev.get("size") or 0), 1.0)
-            if gap > 0.25 * size and not (is_tight(prev["text"][-1:]) or is_tight(text[:1])):
+            if gap > _COLUMN_GAP * size:
+                out.append(_WIDE)
+            elif gap > 0.25 * size and not (is_tight(prev["text"][-1:]) or is_tight(text[:1])):
                 out.append(" ")
         out.append(text)
         prev = ch
@@ -88,14 +98,14 @@ def group_lines(chars: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 def text_in_box(chars: Sequence[dict[str, Any]], box: Box) -> str:
     """The printed text of a cell: its characters line by line, joined without CJK spaces."""
     inside = [c for c in chars if _inside(c, box)]
-    return join_lines([_line_text(line) for line in group_lines(inside)])
+    return join_lines([_line_text(line).replace(_WIDE, "") for line in group_lines(inside)])
 
 
 def page_lines(chars: Sequence[dict[str, Any]], page: int, page_height: float) -> list[Line]:
     """The page's visual lines, furniture removed, spaces between CJK characters squeezed out."""
     out: list[Line] = []
     for line in group_lines(chars):
-        text = squeeze(_line_text(line).strip())
+        text = squeeze(_line_text(line).strip()).replace(_WIDE, " ")
         top = min(c["top"] for c in line)
         bottom = max(c["bottom"] for c in line)
         if not text or is_furniture(text, top, bottom, page_height):

@@ -151,6 +151,12 @@ def test_text_title_and_furniture(name: str) -> None:
     for heading in ("一、总体情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"):
         assert heading in lines
     assert d.meta.get("Title") == "政府信息公开工作年度报告"  # UTF-16LE info string repaired
+    # Column gaps stay spaces in the text (a text-only fallback can split the numbers) ...
+    assert "行政规范性文件 3 0 8" in lines or "行政规范性文件 8 26 66" in lines
+    # ... while justification gaps between Chinese characters in body lines are gone.
+    body = [ln for ln in lines if len(ln) > 20 and not re.search(r"\d", ln)]
+    assert len(body) > 20
+    assert not any(re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", ln) for ln in body)
     assert d.images_in_body == 0
 
 
