@@ -26,7 +26,7 @@ from ..errors import NeedsOcrError, UnreadableError
 from ..grid import Document, Table
 from .pdf_grid import Fragment, Piece, build_table, group_fragments
 from .pdf_meta import decode_info
-from .pdf_text import Line, page_lines, text_in_box
+from .pdf_text import CharIndex, Line, page_lines
 
 MAX_PAGES = 300
 MIN_TEXT_CHARS = 20  # fewer characters than this in the whole file: no text layer
@@ -80,8 +80,9 @@ def _fragments(page: Any, pno: int, lines: list[Line]) -> list[Fragment]:
     if not (ruled.lines or ruled.rects or ruled.curves):
         return []
     out: list[Fragment] = []
+    index = CharIndex(page.chars)
     for t in ruled.find_tables(_TABLE_SETTINGS):
-        pieces = [Piece(c, text_in_box(page.chars, c)) for c in t.cells]
+        pieces = [Piece(c, index.text_in_box(c)) for c in t.cells]
         xs = {round(c[0]) for c in t.cells}
         if len(xs) < 2 or not any(p.text for p in pieces):
             continue  # a boxed paragraph or an empty frame, not a table

@@ -9,6 +9,7 @@ between Chinese characters; see `cjk.join_lines`). Page numbers such as `â€” 5 â
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -99,6 +100,19 @@ def text_in_box(chars: Sequence[dict[str, Any]], box: Box) -> str:
     """The printed text of a cell: its characters line by line, joined without CJK spaces."""
     inside = [c for c in chars if _inside(c, box)]
     return join_lines([_line_text(line).replace(_WIDE, "") for line in group_lines(inside)])
+
+
+class CharIndex:
+    """A page's characters sorted by vertical centre, for fast cell lookups (bisect on rows)."""
+
+    def __init__(self, chars: Sequence[dict[str, Any]]) -> None:
+        self.chars = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
+        self.mids = [(c["top"] + c["bottom"]) / 2 for c in self.chars]
+
+    def text_in_box(self, box: Box) -> str:
+        lo = bisect_left(self.mids, box[1])
+        hi = bisect_right(self.mids, box[3])
+        return text_in_box(self.chars[lo:hi], box)
 
 
 def page_lines(chars: Sequence[dict[str, Any]], page: int, page_height: float) -> list[Line]:

@@ -55,3 +55,30 @@ def review_spec(rng: random.Random) -> TableSpec:
     ]
     merges = [(0, 0, 0, 4), (0, 5, 0, 14), (1, 5, 1, 9), (1, 10, 1, 14)] + [(1, c, 2, c) for c in range(5)]
     return TableSpec(rows, merges, col_widths=[30.0] * 15)
+
+
+def active_spec(rng: random.Random) -> TableSpec:
+    """表二 (v2021): block headings across the table, one-value blocks as colspans."""
+    rows: list[list[str]] = []
+    merges: list[tuple[int, int, int, int]] = []
+
+    def block(heading: str, cols: list[str], labels: list[str]) -> None:
+        rows.append([heading, "", "", ""])
+        merges.append((len(rows) - 1, 0, len(rows) - 1, 3))
+        if len(cols) == 1:
+            rows.append(["信息内容", cols[0], "", ""])
+            merges.append((len(rows) - 1, 1, len(rows) - 1, 3))
+            for label in labels:
+                value = rng.choice([str(rng.randint(0, 4_000_000)), f"{rng.randint(0, 99999)}.{rng.randint(1, 9)}", ""])
+                rows.append([label, value, "", ""])
+                merges.append((len(rows) - 1, 1, len(rows) - 1, 3))
+        else:
+            rows.append(["信息内容", *cols])
+            for label in labels:
+                rows.append([label, *[str(rng.randint(0, 99)) for _ in cols]])
+
+    block("第二十条第（一）项", ["本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "行政规范性文件"])
+    block("第二十条第（五）项", ["本年处理决定数量"], ["行政许可"])
+    block("第二十条第（六）项", ["本年处理决定数量"], ["行政处罚", "行政强制"])
+    block("第二十条第（八）项", ["本年收费金额（单位：万元）"], ["行政事业性收费"])
+    return TableSpec(rows, merges, col_widths=[130, 60, 60, 60])

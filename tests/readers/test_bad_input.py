@@ -206,3 +206,27 @@ def test_python_docx_parser_does_not_resolve_entities_either() -> None:
     xml = b'<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/hostname">]><r>&e;</r>'
     root = etree.fromstring(xml, oxml_parser)
     assert "".join(root.itertext()) in ("", "&e;")  # left as a reference, never loaded
+
+
+def test_dense_ruled_grid_reads_in_bounded_time() -> None:
+    """A page ruled into 8,100 cells (a chart grid, a form) takes seconds, not minutes."""
+    import io as _io
+
+    from reportlab.pdfgen import canvas
+
+    buf = _io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(595, 842))
+    c.setFont("Helvetica", 6)
+    c.drawString(72, 800, "A page of text before the drawing, long enough to count as a text layer.")
+    n = 90
+    for i in range(n + 1):
+        c.line(20 + i * 6, 20, 20 + i * 6, 20 + n * 6)
+        c.line(20, 20 + i * 6, 20 + n * 6, 20 + i * 6)
+    for i in range(n):
+        for j in range(0, n, 3):
+            c.drawString(21 + i * 6, 22 + j * 6, str((i + j) % 10))
+    c.save()
+    start = time.perf_counter()
+    doc = read_pdf(buf.getvalue())
+    assert time.perf_counter() - start < 20
+    assert len(doc.tables) == 1 and len(doc.tables[0].rows) == n

@@ -11,7 +11,7 @@ from extract.grid import Table
 from extract.readers.pdf import read_pdf
 from extract.synth_office import PdfOptions, expected_grid, write_pdf
 
-from .synth_specs import applications_spec, review_spec
+from .synth_specs import active_spec, applications_spec, review_spec
 
 
 def grid(t: Table) -> list[list[tuple[str, bool]]]:
@@ -39,6 +39,29 @@ def test_split_over_two_pages_is_one_table(seed: int, split: int, repeat: int) -
     assert len(d.tables) == 1, "the continuation is joined, not a second table"
     assert d.tables[0].page == 1
     assert grid(d.tables[0]) == expected_grid(spec)
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("split", [3, 6, 7, 8, 10])
+def test_active_disclosure_split_between_blocks(seed: int, split: int) -> None:
+    """表二 over two pages: the one-value blocks on page 2 draw fewer column edges."""
+    spec = active_spec(random.Random(seed))
+    d = read_pdf(write_pdf(spec, PdfOptions(split_after_row=split)))
+    assert len(d.tables) == 1
+    assert grid(d.tables[0]) == expected_grid(spec)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_narrow_columns_wrap_headers_and_numbers(seed: int) -> None:
+    """Headers broken over lines and long numbers wrapped in narrow cells join back."""
+    rng = random.Random(seed)
+    spec = applications_spec(rng)
+    spec.col_widths = [16, 30, 120, 22, 22, 22, 26]  # one character per line in column 0
+    big = str(rng.randint(10**6, 10**7))
+    spec.rows[4][6] = big  # 7 digits in a 26 pt column: wraps to two lines
+    d = read_pdf(write_pdf(spec))
+    assert grid(d.tables[0]) == expected_grid(spec)
+    assert d.tables[0].rows[4][6].text == big
 
 
 def test_split_label_really_breaks_across_pages() -> None:
