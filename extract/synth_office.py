@@ -146,6 +146,7 @@ class PdfOptions:
     heading: str = "三、收到和处理政府信息公开申请情况"  # printed just above the table
     page_numbers: bool = True  # `— n —` at the foot of each page
     font: str = _FONT  # "Helvetica" for Latin-only specs
+    running_head: str = ""  # printed at the top of every page (a running header)
 
 
 def _draw_text_lines(canvas: object, lines: list[str], x: float, top: float) -> None:
@@ -193,7 +194,9 @@ def _draw_rows(
     return bottom
 
 
-def _furniture(canvas: object, page: int, on: bool = True) -> None:
+def _furniture(canvas: object, page: int, on: bool = True, head: str = "") -> None:
+    if head:
+        canvas.drawString(_MARGIN, _PAGE_H - 40, head)  # type: ignore[attr-defined]
     if on:
         canvas.drawCentredString(_PAGE_W / 2, 40, f"— {page} —")  # type: ignore[attr-defined]
 
@@ -229,10 +232,10 @@ def write_pdf(spec: TableSpec, options: PdfOptions | None = None, title: str = "
         c.drawString(_MARGIN, _PAGE_H - top, opt.heading)
     top += 10
     if opt.scanned:
-        _furniture(c, 1, opt.page_numbers)
+        _furniture(c, 1, opt.page_numbers, opt.running_head)
         c.showPage()
         _draw_scanned(c, spec, widths, heights)
-        _furniture(c, 2, opt.page_numbers)
+        _furniture(c, 2, opt.page_numbers, opt.running_head)
         c.showPage()
         c.save()
         return buf.getvalue()
@@ -241,7 +244,7 @@ def write_pdf(spec: TableSpec, options: PdfOptions | None = None, title: str = "
     if k is None or not 0 < k < len(all_rows):
         bottom = _draw_rows(c, spec, all_rows, top, widths, heights, texts, opt.font)
         c.drawString(_MARGIN, _PAGE_H - bottom - 24, "四、政府信息公开行政复议、行政诉讼情况")
-        _furniture(c, 1, opt.page_numbers)
+        _furniture(c, 1, opt.page_numbers, opt.running_head)
         c.showPage()
         c.save()
         return buf.getvalue()
@@ -261,14 +264,14 @@ def write_pdf(spec: TableSpec, options: PdfOptions | None = None, title: str = "
             if need > have:
                 heights[r1] += need - have  # Word grows the rows on page 2 to fit the rest
     _draw_rows(c, spec, page1, top, widths, heights, split_texts, opt.font)
-    _furniture(c, 1, opt.page_numbers)
+    _furniture(c, 1, opt.page_numbers, opt.running_head)
     c.showPage()
     c.setFont(opt.font, _SIZE)
     top = _MARGIN
     if opt.repeat_header_rows:
         top = _draw_rows(c, spec, all_rows[: opt.repeat_header_rows], top, widths, heights, texts, opt.font)
     _draw_rows(c, spec, all_rows[k:], top, widths, heights, split_texts, opt.font)
-    _furniture(c, 2, opt.page_numbers)
+    _furniture(c, 2, opt.page_numbers, opt.running_head)
     c.showPage()
     c.save()
     return buf.getvalue()

@@ -26,7 +26,7 @@ from ..errors import NeedsOcrError, UnreadableError
 from ..grid import Document, Table
 from .pdf_grid import Fragment, Piece, build_table, group_fragments
 from .pdf_meta import decode_info
-from .pdf_text import CharIndex, Line, page_lines
+from .pdf_text import CharIndex, Line, drop_running_heads, page_lines
 
 MAX_PAGES = 300
 MIN_TEXT_CHARS = 20  # fewer characters than this in the whole file: no text layer
@@ -73,7 +73,7 @@ def _open(data: bytes) -> Iterator[Any]:
         pdf.close()
 
 
-def _fragments(page: Any, pno: int, lines: list[Line]) -> list[Fragment]:
+def _fragments(page: Any, pno: int) -> list[Fragment]:
     if not (page.lines or page.rects or page.curves):
         return []
     ruled = page.filter(_is_rule)
@@ -86,18 +86,15 @@ def _fragments(page: Any, pno: int, lines: list[Line]) -> list[Fragment]:
         xs = {round(c[0]) for c in t.cells}
         if len(xs) < 2 or not any(p.text for p in pieces):
             continue  # a boxed paragraph or an empty frame, not a table
-        box = t.bbox
-        body = [ln for ln in lines if ln.bottom <= box[1] or ln.top >= box[3]]
-        out.append(
-            Fragment(
-                page=pno,
-                box=box,
-                pieces=pieces,
-                ends_page=not any(ln.top >= box[3] for ln in body),
-                starts_page=not any(ln.bottom <= box[1] for ln in body),
-            )
-        )
+        out.append(Fragment(page=pno, box=t.bbox, pieces=pieces))
     return out
+
+
+def _mark_page_ends(frag: Fragment, lines: list[Line]) -> None:
+    """Whether only furniture lies below (above) the fragment on its page."""
+    page = [ln for ln in lines if ln.page == frag.page]
+    frag.ends_page = not any(ln.top >= frag.box[3] - 1 for ln in page)
+    frag.starts_page = not any(ln.bottom <= frag.box[1] + 1 for ln in page)
 
 
 def _title(lines: list[Line]) -> str | None:
@@ -154,7 +151,7 @@ def read_pdf(data: bytes) -> Document:
                 doc.images_in_body += len(big)
                 if big and len(page.chars) < MIN_TEXT_CHARS:
                     image_only_pages += 1
-                frags.extend(_fragments(page, pno, plines))
+                frags.extend(_fragments(page, pno))
                 lines.extend(plines)
                 page.flush_cache()
         except UnreadableError:
@@ -169,8 +166,12 @@ def read_pdf(data: bytes) -> Document:
         )
     if not frags and image_only_pages:
         raise NeedsOcrError(f"PDF has no ruled table and {image_only_pages} image-only page(s): needs OCR")
+    outside = drop_running_heads([ln for ln in lines if _outside(ln, frags)], len(pages))
+    kept = {id(ln) for ln in outside}
+    lines = [ln for ln in lines if id(ln) in kept or not _outside(ln, frags)]
     for frag in frags:
-        frag.context = _context([ln for ln in lines if _outside(ln, frags)], frag)
+        _mark_page_ends(frag, outside)
+        frag.context = _context(outside, frag)
     doc.tables = [build_table(group, i) for i, group in enumerate(group_fragments(frags))]
     doc.text = "\n".join(ln.text for ln in lines)
     doc.title = _title(lines)

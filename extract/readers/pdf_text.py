@@ -23,6 +23,7 @@ _FURNITURE = re.compile(
     r"|^\s*第\s*\d+\s*页\s*(?:[,，/、]?\s*共\s*\d+\s*页)?\s*$"
     r"|^\s*\d+\s*/\s*\d+\s*$"
 )
+_DIGITS = re.compile(r"\d+")
 _COLUMN_GAP = 1.0  # ems: a wider gap separates columns
 _WIDE = "\u2003"  # marks a column gap: a plain space in page text, nothing inside a cell
 # Share of the page height, at the top and at the bottom, where furniture may sit.
@@ -36,14 +37,32 @@ class Line:
     bottom: float
     text: str
     size: float  # largest font size on the line
+    band: str = ""  # "top" / "bottom" when the line sits where running heads and feet go
+
+
+def band_of(top: float, bottom: float, page_height: float) -> str:
+    band = page_height * _FURNITURE_BAND
+    if bottom <= band:
+        return "top"
+    if top >= page_height - band:
+        return "bottom"
+    return ""
 
 
 def is_furniture(text: str, top: float, bottom: float, page_height: float) -> bool:
     """A page number line in the top or bottom band of the page."""
-    if not _FURNITURE.match(text):
-        return False
-    band = page_height * _FURNITURE_BAND
-    return bottom <= band or top >= page_height - band
+    return bool(_FURNITURE.match(text)) and band_of(top, bottom, page_height) != ""
+
+
+def drop_running_heads(lines: list[Line], pages: int) -> list[Line]:
+    """Lines without running heads/feet: the same text (digits aside) in the same band on
+    at least two pages and on at least half of them, e.g. `淮安市人民政府文件` or `第 3 页`."""
+    seen: dict[tuple[str, str], set[int]] = {}
+    for ln in lines:
+        if ln.band:
+            seen.setdefault((ln.band, _DIGITS.sub("#", ln.text)), set()).add(ln.page)
+    running = {key for key, on in seen.items() if len(on) >= 2 and len(on) * 2 >= pages}
+    return [ln for ln in lines if not (ln.band and (ln.band, _DIGITS.sub("#", ln.text)) in running)]
 
 
 def _inside(ch: dict[str, Any], box: Box) -> bool:
@@ -125,5 +144,5 @@ def page_lines(chars: Sequence[dict[str, Any]], page: int, page_height: float) -
         if not text or is_furniture(text, top, bottom, page_height):
             continue
         size = max(float(c.get("size") or 0) for c in line)
-        out.append(Line(page, top, bottom, text, size))
+        out.append(Line(page, top, bottom, text, size, band_of(top, bottom, page_height)))
     return out

@@ -64,6 +64,16 @@ def test_narrow_columns_wrap_headers_and_numbers(seed: int) -> None:
     assert d.tables[0].rows[4][6].text == big
 
 
+def test_running_head_does_not_stop_the_join() -> None:
+    """A header printed at the top of every page is furniture, not text above the table."""
+    spec = applications_spec(random.Random(5))
+    opts = PdfOptions(split_after_row=8, running_head="测试市人民政府办公室 第 1 号")
+    d = read_pdf(write_pdf(spec, opts))
+    assert len(d.tables) == 1
+    assert grid(d.tables[0]) == expected_grid(spec)
+    assert "测试市人民政府办公室" not in d.text
+
+
 def test_split_label_really_breaks_across_pages() -> None:
     """Guard for the test above: the generator does print （四）无 / 法提供 on two pages."""
     import io
