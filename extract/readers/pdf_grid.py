@@ -13,13 +13,15 @@ At a page break:
 * header rows repeated at the top of the continuation are dropped;
 * a label cell broken by the page break is rejoined: an empty cell under a label continues it
   (a rowspan label printed only on the first page), and a fragment like `法提供` under `（四）无`
-  (no enumeration marker of its own, with a more specific label to its right) is glued on.
+  (no enumeration marker of its own, with a more specific label to its right) is glued on;
+* a whole row broken by the page break (label lines carried over, number cells empty) is merged
+  back into one row.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..grid import SourceCell, Table
 from .cjk import join_lines
@@ -50,7 +52,6 @@ class Fragment:
     context: str = ""
     ends_page: bool = False  # nothing but page furniture below it on its page
     starts_page: bool = False  # nothing but page furniture above it on its page
-    lines_inside: list[str] = field(default_factory=list)
 
 
 def is_numeric(text: str) -> bool:
