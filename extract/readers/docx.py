@@ -20,6 +20,8 @@ from .cjk import cell_text, squeeze
 from .zipsafe import open_checked_zip
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_EMU_PER_INCH = 914400
 MAX_GRID_COLS = 200  # a gridSpan beyond this is damage, not a report table
 
 
@@ -53,7 +55,7 @@ def _tc_text(tc: Any) -> str:
     return cell_text("\n".join(paras))
 
 
-def table_grid(tbl: Any, index: int = 0, context: str = "") -> Table:
+def table_grid(tbl: Any, index: int = 0) -> Table:
     """One `w:tbl` element → a span-expanded `Table`."""
     owners: list[list[Any]] = []  # per row: the owning w:tc per grid column (None = no cell)
     texts: dict[int, str] = {}
@@ -90,7 +92,7 @@ def table_grid(tbl: Any, index: int = 0, context: str = "") -> Table:
             out.append(SourceCell(texts[id(owner)], r, c, span_copy=id(owner) in seen))
             seen.add(id(owner))
         rows.append(out)
-    return Table(rows=rows, index=index, kind="grid", context=context)
+    return Table(rows=rows, index=index, kind="grid")
 
 
 def _row_line(table: Table) -> list[str]:
@@ -115,8 +117,7 @@ def read_docx(data: bytes) -> Document:
             if any(True for _ in el.iterancestors(f"{_W}tbl")):
                 continue  # inside a table: read with the table
             if el.tag == f"{_W}tbl":
-                context = "\n".join(paragraphs[-2:])
-                table = table_grid(el, len(doc.tables), context)
+                table = table_grid(el, len(doc.tables))
                 doc.tables.append(table)
                 lines.extend(ln for ln in _row_line(table) if ln)
             else:
@@ -125,6 +126,7 @@ def read_docx(data: bytes) -> Document:
                     lines.append(text)
                     paragraphs.append(text)
         doc.meta = _core_meta(d)
+        doc.images_in_body = _wide_pictures(d, body)
     except UnreadableError:
         raise
     except Exception as e:  # malformed XML structure
@@ -132,6 +134,22 @@ def read_docx(data: bytes) -> Document:
     doc.text = "\n".join(lines)
     doc.title = next((p for p in paragraphs[:8] if "报告" in p), None) or doc.meta.get("title")
     return doc
+
+
+def _wide_pictures(d: Any, body: Any) -> int:
+    """Pictures (inline or floating) half the text width or wider: pasted tables, not seals."""
+    text_width = 0
+    if len(d.sections):
+        section = d.sections[0]
+        if section.page_width:
+            text_width = section.page_width - (section.left_margin or 0) - (section.right_margin or 0)
+    half = text_width / 2 if text_width > 0 else 3 * _EMU_PER_INCH
+    frames = (f"{_WP}inline", f"{_WP}anchor")
+    return sum(
+        1
+        for extent in body.iter(f"{_WP}extent")
+        if getattr(extent.getparent(), "tag", None) in frames and _int(extent.get("cx"), 0) >= half
+    )
 
 
 def _core_meta(d: Any) -> dict[str, str]:

@@ -115,13 +115,6 @@ def _title(lines: list[Line]) -> str | None:
     return next((ln.text for ln in first[:10] if "报告" in ln.text), None)
 
 
-def _context(lines: list[Line], frag: Fragment) -> str:
-    before = [
-        ln for ln in lines if ln.page < frag.page or (ln.page == frag.page and ln.bottom <= frag.box[1] + 1)
-    ]
-    return "\n".join(ln.text for ln in before[-2:])
-
-
 def _outside(ln: Line, frags: list[Fragment]) -> bool:
     return not any(f.page == ln.page and f.box[1] - 1 <= ln.top and ln.bottom <= f.box[3] + 1 for f in frags)
 
@@ -171,7 +164,6 @@ def read_pdf(data: bytes) -> Document:
     lines = [ln for ln in lines if id(ln) in kept or not _outside(ln, frags)]
     for frag in frags:
         _mark_page_ends(frag, outside)
-        frag.context = _context(outside, frag)
     doc.tables = [build_table(group, i) for i, group in enumerate(group_fragments(frags))]
     doc.text = "\n".join(ln.text for ln in lines)
     doc.title = _title(lines)

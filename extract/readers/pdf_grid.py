@@ -49,7 +49,6 @@ class Fragment:
     page: int  # 1-based
     box: Box
     pieces: list[Piece]
-    context: str = ""
     ends_page: bool = False  # nothing but page furniture below it on its page
     starts_page: bool = False  # nothing but page furniture above it on its page
 
@@ -255,4 +254,4 @@ def build_table(frags: list[Fragment], index: int) -> Table:
             out.append(SourceCell(grid.texts[oid], r, c, span_copy=oid in seen))
             seen.add(oid)
         rows.append(out)
-    return Table(rows=rows, index=index, kind="grid", page=frags[0].page, context=frags[0].context)
+    return Table(rows=rows, index=index, kind="grid", page=frags[0].page)

@@ -47,12 +47,14 @@ def test_template_merges_expand_with_span_flags() -> None:
     assert [c.text for c in review.rows[1][:5]] == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
 
 
-def test_template_text_and_context() -> None:
+def test_template_text_in_order() -> None:
     d = read_docx(corpus_bytes(TEMPLATE_DOCX))
     assert d.title == "政府信息公开工作年度报告格式模板"
     assert "六、其他需要报告的事项" in d.text.splitlines()
-    assert d.tables[1].context.endswith("三、收到和处理政府信息公开申请情况")
-    assert d.tables[2].context.endswith("四、政府信息公开行政复议、行政诉讼情况")
+    lines = d.text.splitlines()
+    # Tables sit in the text where they are printed: after their section headings.
+    assert lines.index("三、收到和处理政府信息公开申请情况") < lines.index("一、本年新收政府信息公开申请数量")
+    assert lines.index("四、政府信息公开行政复议、行政诉讼情况") > lines.index("四、结转下年度继续办理")
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -86,3 +88,22 @@ def test_grid_before_keeps_columns_aligned() -> None:
             zout.writestr(item, xml if item.filename == "word/document.xml" else zin.read(item))
     table = read_docx(out.getvalue()).tables[0]
     assert [[c.text for c in r] for r in table.rows] == [["a", "b", "c"], ["", "2", "3"]]
+
+
+def test_wide_pictures_are_counted() -> None:
+    """A table pasted as a picture (half the text width or more) counts; a small seal does not."""
+    import docx
+    from docx.shared import Inches
+    from PIL import Image
+
+    img = io.BytesIO()
+    Image.new("L", (40, 20), 200).save(img, "PNG")
+    d = docx.Document()
+    d.add_paragraph("三、收到和处理政府信息公开申请情况")
+    d.add_picture(io.BytesIO(img.getvalue()), width=Inches(6))
+    d.add_picture(io.BytesIO(img.getvalue()), width=Inches(1))
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = read_docx(buf.getvalue())
+    assert doc.images_in_body == 1
+    assert doc.tables == []
