@@ -15,6 +15,7 @@ whose pages carry no text layer (scans), or whose only table-bearing pages are i
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 from collections.abc import Iterator
@@ -70,7 +71,10 @@ def _open(data: bytes) -> Iterator[Any]:
     try:
         yield pdf
     finally:
-        pdf.close()
+        # Closing walks the page tree again; on a damaged file that fails again and would
+        # replace the UnreadableError (or the result) with pdfminer's own exception.
+        with contextlib.suppress(Exception):
+            pdf.close()
 
 
 def _fragments(page: Any, pno: int) -> list[Fragment]:

@@ -230,3 +230,14 @@ def test_dense_ruled_grid_reads_in_bounded_time() -> None:
     doc = read_pdf(buf.getvalue())
     assert time.perf_counter() - start < 20
     assert len(doc.tables) == 1 and len(doc.tables[0].rows) == n
+
+
+def test_damaged_page_tree_error_is_not_hidden_by_close() -> None:
+    """A flipped byte in a page's MediaBox fails again when the file is closed; the reader's
+    UnreadableError must come out, not pdfminer's exception from close()."""
+    data = write_pdf(review_spec(random.Random(0)), PdfOptions(split_after_row=2))
+    at = data.index(b"/MediaBox")
+    damaged = bytearray(data)
+    end = data.index(b"]", at)
+    damaged[end - 2] = ord("!")  # [0 0 595.2756 841.8898] → a non-number coordinate
+    raises_fast(read_pdf, bytes(damaged))
