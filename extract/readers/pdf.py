@@ -53,6 +53,18 @@ def _is_rule(obj: dict[str, Any]) -> bool:
     return bool(obj.get("stroke")) or thin
 
 
+def _open_error(e: Exception) -> UnreadableError:
+    """The reader's error for a file pdfplumber cannot open; encryption is named as such."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    cause = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
+    if isinstance(cause, PDFPasswordIncorrect):
+        return UnreadableError("PDF is encrypted: a password is needed to open it")
+    if isinstance(cause, PDFEncryptionError):
+        return UnreadableError(f"PDF is encrypted with a method that cannot be decrypted: {cause}")
+    return UnreadableError(f"PDF cannot be opened: {type(cause).__name__}: {cause}")
+
+
 @contextmanager
 def _open(data: bytes) -> Iterator[Any]:
     import pdfplumber
@@ -67,7 +79,7 @@ def _open(data: bytes) -> Iterator[Any]:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as e:  # pdfminer raises many types on damaged or encrypted files
-        raise UnreadableError(f"PDF cannot be opened: {type(e).__name__}: {e}") from e
+        raise _open_error(e) from e
     try:
         yield pdf
     finally:
@@ -159,7 +171,8 @@ def read_pdf(data: bytes) -> Document:
         raise NeedsOcrError(f"PDF has no text layer ({chars} characters on {len(pages)} pages): needs OCR")
     if unmapped > chars * _UNMAPPED_SHARE:
         raise NeedsOcrError(
-            f"PDF text layer has no unicode mapping ({unmapped} of {chars} characters are CID codes): needs OCR"
+            f"PDF text layer has no unicode mapping: {unmapped} of {chars} characters come out as (cid:N) "
+            "codes; needs OCR"
         )
     if not frags and image_only_pages:
         raise NeedsOcrError(f"PDF has no ruled table and {image_only_pages} image-only page(s): needs OCR")
