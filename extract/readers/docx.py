@@ -6,6 +6,9 @@ late (`w:gridBefore`) or end early stay aligned: each `w:tc` covers `w:gridSpan`
 by a cell other than its top-left one are `span_copy`. Cell text joins the cell's paragraphs
 the CJK way; a cell holding only full-width spaces (`\\u3000`, common in templates) is blank.
 
+Tables nested in a cell (reports laid out inside a one-cell frame table) are grids of their own,
+in document order after the table that holds them.
+
 The zip is checked first (`zipsafe`): zip bombs and parts with a DOCTYPE are refused.
 """
 
@@ -114,9 +117,11 @@ def read_docx(data: bytes) -> Document:
     paragraphs: list[str] = []
     try:
         for el in body.iter(f"{_W}p", f"{_W}tbl"):
-            if any(True for _ in el.iterancestors(f"{_W}tbl")):
-                continue  # inside a table: read with the table
+            if el.tag == f"{_W}p" and any(True for _ in el.iterancestors(f"{_W}tbl")):
+                continue  # a cell's paragraph: read with its table
             if el.tag == f"{_W}tbl":
+                # Nested tables are grids of their own (a report laid out inside a one-cell
+                # table keeps its statistical tables); the outer cell's text leaves them out.
                 table = table_grid(el, len(doc.tables))
                 doc.tables.append(table)
                 lines.extend(ln for ln in _row_line(table) if ln)

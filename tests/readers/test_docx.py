@@ -107,3 +107,29 @@ def test_wide_pictures_are_counted() -> None:
     doc = read_docx(buf.getvalue())
     assert doc.images_in_body == 1
     assert doc.tables == []
+
+
+def test_tables_nested_in_a_layout_table_are_read() -> None:
+    """A report laid out inside a one-cell frame table: the inner tables are grids too."""
+    import docx
+
+    d = docx.Document()
+    frame = d.add_table(rows=1, cols=1)
+    cell = frame.cell(0, 0)
+    cell.paragraphs[0].text = "三、收到和处理政府信息公开申请情况"
+    inner = cell.add_table(rows=2, cols=3)
+    for r, row in enumerate([["信息内容", "本年处理决定数量", ""], ["行政许可", "9487", ""]]):
+        for c, text in enumerate(row):
+            inner.cell(r, c).text = text
+    inner.cell(0, 1).merge(inner.cell(0, 2)).text = "本年处理决定数量"
+    inner.cell(1, 1).merge(inner.cell(1, 2)).text = "9487"
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = read_docx(buf.getvalue())
+    assert len(doc.tables) == 2
+    outer, table = doc.tables
+    assert [[c.text for c in r] for r in outer.rows] == [["三、收到和处理政府信息公开申请情况"]]
+    assert [[(c.text, c.span_copy) for c in r] for r in table.rows] == [
+        [("信息内容", False), ("本年处理决定数量", False), ("本年处理决定数量", True)],
+        [("行政许可", False), ("9487", False), ("9487", True)],
+    ]
