@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -85,8 +86,31 @@ def test_office_without_libreoffice_is_unsupported(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(office.shutil, "which", lambda name: None)
     with pytest.raises(UnsupportedFormatError, match="libreoffice-writer-nogui"):
         office.read_office(_ole("WordDocument"), "doc")
-    with pytest.raises(UnsupportedFormatError, match="XLS"):
+    with pytest.raises(UnsupportedFormatError, match="spreadsheet"):
         office.read_ole(_ole("Workbook"))
+
+
+def test_office_timeout_kills_the_whole_converter_group(tmp_path: Path) -> None:
+    """A converter that hangs (and forks, like soffice → soffice.bin) is killed with its child."""
+    pidfile = tmp_path / "child.pid"
+    fake = tmp_path / "soffice"
+    fake.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {pidfile}\nwait\n")
+    fake.chmod(0o755)
+    start = time.perf_counter()
+    with pytest.raises(UnreadableError, match="within 1 s"):
+        office.read_office(_ole("WordDocument"), "doc", timeout=1, converter=str(fake))
+    assert time.perf_counter() - start < 10
+    child = int(pidfile.read_text())
+    time.sleep(0.2)
+    assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
+
+
+def test_office_converter_that_writes_nothing_is_unreadable(tmp_path: Path) -> None:
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    with pytest.raises(UnreadableError, match="could not be loaded"):
+        office.read_office(_ole("WordDocument"), "doc", converter=str(fake))
 
 
 def test_office_refuses_empty_and_unknown() -> None:
