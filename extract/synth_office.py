@@ -147,6 +147,7 @@ class PdfOptions:
     page_numbers: bool = True  # `— n —` at the foot of each page
     font: str = _FONT  # "Helvetica" for Latin-only specs
     running_head: str = ""  # printed at the top of every page (a running header)
+    continued_caption: str = ""  # printed above the continuation on page 2, e.g. "续表"
 
 
 def _draw_text_lines(canvas: object, lines: list[str], x: float, top: float) -> None:
@@ -268,6 +269,9 @@ def write_pdf(spec: TableSpec, options: PdfOptions | None = None, title: str = "
     c.showPage()
     c.setFont(opt.font, _SIZE)
     top = _MARGIN
+    if opt.continued_caption:
+        c.drawString(_MARGIN, _PAGE_H - top - _SIZE, opt.continued_caption)
+        top += 16
     if opt.repeat_header_rows:
         top = _draw_rows(c, spec, all_rows[: opt.repeat_header_rows], top, widths, heights, texts, opt.font)
     _draw_rows(c, spec, all_rows[k:], top, widths, heights, split_texts, opt.font)

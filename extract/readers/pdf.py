@@ -5,7 +5,8 @@ edges: WPS also paints a white, unstroked rectangle behind every line of body te
 would turn paragraphs into one-column "tables", so filled rectangles thicker than a rule are
 filtered out before pdfplumber's `find_tables` runs. Pages without any ruling are not searched.
 
-A table broken over pages is joined into one `Table` (see `pdf_grid`). `Document.text` is every
+A table broken over pages is joined into one `Table` (see `pdf_grid`); a `续表` caption above the
+continuation does not stop the join. `Document.text` is every
 page's lines in reading order (tables included, as lines), with page numbers removed.
 
 Errors: damaged, truncated, empty or password-protected files raise `UnreadableError`; a file
@@ -18,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from statistics import median
@@ -35,6 +37,8 @@ _UNMAPPED_SHARE = 0.3  # more CID-coded characters than this share: the text lay
 _IMAGE_SHARE = 0.05  # an image covering more than this share of a page is body content
 _EOF_WINDOW = 4096  # bytes at the end searched for %%EOF (some writers append a little junk)
 _RULE = 2.0  # points: a filled rectangle thinner than this is a drawn rule
+# "续表" / "（续上表）" / "接上表" captions a continued table; it does not end or start one.
+_CONTINUED = re.compile(r"^\s*[（(]?\s*(?:续|接)上?表\s*[0-9一二三四五六七八九十]*\s*[）)]?\s*[：:]?\s*$")
 _TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
     "horizontal_strategy": "lines",
@@ -108,7 +112,7 @@ def _fragments(page: Any, pno: int) -> list[Fragment]:
 
 def _mark_page_ends(frag: Fragment, lines: list[Line]) -> None:
     """Whether only furniture lies below (above) the fragment on its page."""
-    page = [ln for ln in lines if ln.page == frag.page]
+    page = [ln for ln in lines if ln.page == frag.page and not _CONTINUED.match(ln.text)]
     frag.ends_page = not any(ln.top >= frag.box[3] - 1 for ln in page)
     frag.starts_page = not any(ln.bottom <= frag.box[1] + 1 for ln in page)
 

@@ -74,6 +74,21 @@ def test_running_head_does_not_stop_the_join() -> None:
     assert "测试市人民政府办公室" not in d.text
 
 
+@pytest.mark.parametrize("caption", ["续表", "（续上表）", "接上表："])
+def test_continued_caption_does_not_stop_the_join(caption: str) -> None:
+    spec = applications_spec(random.Random(6))
+    d = read_pdf(write_pdf(spec, PdfOptions(split_after_row=9, continued_caption=caption)))
+    assert len(d.tables) == 1
+    assert grid(d.tables[0]) == expected_grid(spec)
+
+
+def test_text_between_fragments_keeps_tables_apart() -> None:
+    """A real heading above the table on page 2 means a new table, not a continuation."""
+    spec = applications_spec(random.Random(6))
+    d = read_pdf(write_pdf(spec, PdfOptions(split_after_row=9, continued_caption="四、政府信息公开行政复议情况")))
+    assert len(d.tables) == 2
+
+
 def test_split_label_really_breaks_across_pages() -> None:
     """Guard for the test above: the generator does print （四）无 / 法提供 on two pages."""
     import io
