@@ -1,6 +1,6 @@
-"""Pages per second of the PDF reader on the real corpus PDFs (and the DOCX template's time).
+"""Pages per second of the PDF reader alone (read_pdf: text, rules, grids) on the corpus PDFs.
 
-Run: `.venv/bin/python -m benchmarks.pdf_bench [--repeat N]` from the repository root.
+Run: `.venv/bin/python -m benchmarks.pdf_reader_bench [--repeat N]` from the repository root.
 Reads ../shared/corpus/docs (or $GONGKAI_SHARED/corpus/docs).
 """
 
