@@ -12,30 +12,40 @@ conversion.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from shutil import which
 
 from ..errors import UnreadableError, UnsupportedFormatError
 from ..grid import Document
 from .docx import read_docx
 from .sniff import sniff
 
-TIMEOUT_S = 120.0
+TIMEOUT = 120.0
 INSTALL_HINT = "install LibreOffice (apt-get install libreoffice-writer-nogui) to read DOC/WPS/RTF files"
 _SUFFIX = {"doc": ".doc", "wps": ".wps", "rtf": ".rtf"}
+# OLE streams of files that are not word-processing documents (checked only without WordDocument).
+_NOT_TEXT = {"Workbook": "a spreadsheet (XLS/ET)", "Book": "a spreadsheet (XLS)", "PowerPoint Document": "slides (PPT/DPS)"}
 
 
-def soffice_path() -> str | None:
-    """The LibreOffice executable on PATH, or None."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+def find_converter() -> str | None:
+    """The LibreOffice executable on PATH (`soffice` or `libreoffice`), or None."""
+    return which("soffice") or which("libreoffice")
 
 
-def convert_to_docx(data: bytes, suffix: str = ".doc", timeout: float = TIMEOUT_S, converter: str | None = None) -> bytes:
+def _not_text(data: bytes) -> str | None:
+    """What an OLE file is instead of a word-processing document, or None."""
+    if "WordDocument".encode("utf-16-le") in data:
+        return None
+    return next((what for name, what in _NOT_TEXT.items() if name.encode("utf-16-le") in data), None)
+
+
+def convert_to_docx(data: bytes, suffix: str = ".doc", timeout: float = TIMEOUT, converter: str | None = None) -> bytes:
     """The DOCX bytes LibreOffice makes of `data`; raises Unsupported/Unreadable errors."""
-    exe = converter or soffice_path()
+    exe = converter or find_converter()
     if exe is None:
         raise UnsupportedFormatError(f"no converter for {suffix} files: {INSTALL_HINT}")
     with tempfile.TemporaryDirectory(prefix="gongkai-office-") as tmp:
@@ -49,7 +59,7 @@ def convert_to_docx(data: bytes, suffix: str = ".doc", timeout: float = TIMEOUT_
             "--headless",
             "--norestore",
             "--convert-to",
-            "docx:MS Word 2007 XML",
+            "docx",
             "--outdir",
             str(out),
             str(src),
@@ -81,13 +91,14 @@ def convert_to_docx(data: bytes, suffix: str = ".doc", timeout: float = TIMEOUT_
         return result.read_bytes()
 
 
-def read_office(data: bytes, kind: str | None = None, *, timeout: float = TIMEOUT_S, converter: str | None = None) -> Document:
+def read_office(data: bytes, kind: str | None = None, *, timeout: float = TIMEOUT, converter: str | None = None) -> Document:
     """Read a DOC/WPS/RTF file via LibreOffice; `kind` as returned by `sniff`."""
     if not data:
         raise UnreadableError("document is empty (zero bytes)")
     kind = kind or sniff(data)
-    if kind == "xls":
-        raise UnsupportedFormatError("OLE file is a spreadsheet (XLS/ET), not a report document")
+    what = _not_text(data) if kind in ("doc", "wps", "xls") else None
+    if what is not None or kind == "xls":
+        raise UnsupportedFormatError(f"OLE file is {what or 'a spreadsheet (XLS)'}, not a report document")
     suffix = ".rtf" if data[:5] == b"{\\rtf" else _SUFFIX.get(kind)
     if suffix is None:
         raise UnsupportedFormatError(f"no reader for {kind} files")
@@ -96,6 +107,14 @@ def read_office(data: bytes, kind: str | None = None, *, timeout: float = TIMEOU
     return doc
 
 
-def read_ole(data: bytes) -> Document:
-    """An OLE compound file (main's sniff kind `ole`): Word/WPS converted, spreadsheets refused."""
-    return read_office(data, sniff(data))
+def read_ole(data: bytes, *, find: Callable[[], str | None] = find_converter, timeout: float = TIMEOUT) -> Document:
+    """An OLE compound file (main's sniff kind `ole`): Word/WPS converted; spreadsheets and slides
+    refused before any converter is looked for."""
+    kind = sniff(data)
+    what = _not_text(data)
+    if what is not None:
+        raise UnsupportedFormatError(f"OLE file is {what}, not a report document")
+    converter = find()
+    if converter is None:
+        raise UnsupportedFormatError(f"DOC/WPS needs a converter, soffice is not on PATH: {INSTALL_HINT}")
+    return read_office(data, kind, timeout=timeout, converter=converter)

@@ -83,11 +83,15 @@ def test_sniff_broken_zip_is_not_a_crash() -> None:
 
 
 def test_office_without_libreoffice_is_unsupported(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(office.shutil, "which", lambda name: None)
+    monkeypatch.setattr(office, "which", lambda name: None)
     with pytest.raises(UnsupportedFormatError, match="libreoffice-writer-nogui"):
         office.read_office(_ole("WordDocument"), "doc")
     with pytest.raises(UnsupportedFormatError, match="spreadsheet"):
         office.read_ole(_ole("Workbook"))
+    with pytest.raises(UnsupportedFormatError, match="slides"):
+        office.read_ole(_ole("PowerPoint Document"))
+    with pytest.raises(UnsupportedFormatError, match="libreoffice-writer-nogui"):
+        office.read_ole(_ole("WordDocument"))
 
 
 def test_office_timeout_kills_the_whole_converter_group(tmp_path: Path) -> None:
