@@ -52,5 +52,5 @@ def top(data_dir: Path, metric: str, year: int, min_volume: int = 10,
     return run_sql(data_dir, canned(METRICS[metric]), {"year": year, "min_volume": min_volume, "limit": limit})
 
 
-def inconsistent(data_dir: Path, year: int) -> tuple[list[str], list[tuple[Any, ...]]]:
-    return run_sql(data_dir, canned("inconsistent.sql"), {"year": year})
+def inconsistent(data_dir: Path, year: int, scope: str = "all") -> tuple[list[str], list[tuple[Any, ...]]]:
+    return run_sql(data_dir, canned("inconsistent.sql"), {"year": year, "scope": scope})

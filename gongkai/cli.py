@@ -158,7 +158,7 @@ def cmd_top(args: argparse.Namespace) -> int:
 def cmd_inconsistent(args: argparse.Namespace) -> int:
     from dataset.query import inconsistent
 
-    cols, rows = inconsistent(Path(args.data_dir), args.year)
+    cols, rows = inconsistent(Path(args.data_dir), args.year, args.scope)
     _print_table(cols, rows, args.format)
     return 0
 
@@ -189,6 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     tp.add_argument("--limit", type=int, default=20)
     inc = sub.add_parser("inconsistent", help="reports whose tables do not add up, with the failing identity")
     inc.add_argument("--year", type=int, required=True)
+    inc.add_argument("--scope", choices=["all", "report", "cross_report"], default="all",
+                     help="tables that do not add up (report), breaks between years (cross_report), or both")
     for p2, fn in ((q, cmd_query), (tp, cmd_top), (inc, cmd_inconsistent)):
         p2.add_argument("--data-dir", default="data")
         p2.add_argument("--format", choices=["table", "csv", "json"], default="table")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -177,3 +178,20 @@ def test_cross_report_checks_pass_on_a_consistent_series_and_catch_a_break(tmp_p
     assert list(zip(failed["rule"], failed["year"], failed["cells"].str.split("|").str[1], strict=True)) == [
         ("T3-X1", 2023, "2023:carried_over.natural_person"), ("T3-X1", 2023, "2023:carried_over.total")]
     assert (checks[checks["scope"] == "report"]["status"] == "pass").all()
+
+
+def test_builds_in_processes_with_other_hash_seeds_are_byte_identical(tmp_path: Path) -> None:
+    """No set or dict order that depends on PYTHONHASHSEED may leak into the files."""
+    store = tmp_path / "store"
+    ingest(store, [DOCS / "seed_yizhou_zhujianju_2024.txt", DOCS / "html_2023_fujian_pingtan_gov.html",
+                   DOCS / "html_2024_fujian_pingtan_gov.html", DOCS / "textpipe_partial_2020_neimenggu_wuhai_gongxinju_dept.txt"])
+    for seed in ("1", "2"):
+        d = tmp_path / f"h{seed}"
+        shutil.copytree(store, d)
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "gongkai.cli", "build", "--data-dir", str(d)], cwd=ROOT, env=env,
+                       check=True, capture_output=True, timeout=300)
+    files = sorted(p.relative_to(tmp_path / "h1") for p in (tmp_path / "h1").rglob("*.parquet"))
+    assert files
+    for rel in files:
+        assert filecmp.cmp(tmp_path / "h1" / rel, tmp_path / "h2" / rel, shallow=False), rel
