@@ -1,9 +1,9 @@
-"""Tables (grids or cell streams) → cells keyed by (table, block, row_key, col_key).
+"""Rows of the three tables → cells keyed by (table, block, row_key, col_key).
 
-The three statistical tables are found by content, not by section numbers: the document's
-cells are read as one stream of rows (labels followed by values), cut where a table's own
-header appears. Each row is keyed by its label's distinctive words (schema `Row.keywords`);
-a label the source cut short is resolved by its position after the previous row.
+Each row is keyed by its label's distinctive words (schema `Row.keywords`); a label the source
+lost or cut short is named by its position after the previous row. Values are read in the form's
+column order; run-together digit runs are cut with the row's identity (split.py), and cuts still
+open are settled by the table's column identities only when exactly one combination holds.
 """
 
 from __future__ import annotations
@@ -18,30 +18,9 @@ from gongkai.model import Cell, CellState, Issue
 from gongkai.normalize import compact
 
 from .cells import is_blank, parse_cell
-from .grid import Document, SourceCell
+from .grid import Document
+from .rows import Row, Token, rows_of, split_tables
 from .split import solve, value_of
-
-
-@dataclass
-class Token:
-    text: str
-    ref: str
-    glued: bool = False
-    value: bool = False
-
-
-@dataclass
-class Row:
-    labels: list[Token] = field(default_factory=list)
-    values: list[Token] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return compact("".join(t.text for t in self.labels))
-
-    @property
-    def leaf(self) -> str:
-        return compact(self.labels[-1].text) if self.labels else ""
 
 
 @dataclass
@@ -52,81 +31,6 @@ class Mapped:
     found: set[str] = field(default_factory=set)
     # Rows of run-together digits whose cut is still open: (table, row_key) → (cols, cuts).
     open_cuts: dict[tuple[str, str], tuple[list[schema.Column], list[list[str]]]] = field(default_factory=dict)
-
-
-# ------------------------------------------------------------------ tokens and rows
-
-def _ref(table_index: int, kind: str, cell: SourceCell) -> str:
-    if kind == "grid":
-        return f"t{table_index}r{cell.row}c{cell.col}"
-    return f"t{table_index}l{cell.row}i{cell.col}"
-
-
-def _is_value(cell: SourceCell) -> bool:
-    return cell.glued or parse_cell(cell.text).state is not CellState.TEXT
-
-
-def rows_of(doc: Document) -> list[Row]:
-    """All tables as one list of rows. A new row starts at a label that follows a value, and at
-    every grid row that already had values."""
-    rows: list[Row] = []
-    cur = Row()
-    for table in doc.tables:
-        for grid_row in table.rows:
-            for cell in grid_row:
-                if cell.span_copy:
-                    continue
-                tok = Token(cell.text, _ref(table.index, table.kind, cell), cell.glued, _is_value(cell))
-                if tok.value:
-                    cur.values.append(tok)
-                else:
-                    if cur.values:
-                        rows.append(cur)
-                        cur = Row()
-                    cur.labels.append(tok)
-            if table.kind == "grid" and cur.values:
-                rows.append(cur)
-                cur = Row()
-        if cur.labels or cur.values:
-            rows.append(cur)
-            cur = Row()
-    return rows
-
-
-# ------------------------------------------------------------------ cutting rows into tables
-
-_T2_START = ("第二十条", "信息内容本年")
-_T3_START = ("本列数据", "申请人情况", "本年新收", "收到和处理政府信息公开")
-_T4_START = ("行政复议",)
-_STOP = ("存在的主要问题", "存在主要问题", "改进情况")
-
-
-def split_tables(rows: list[Row]) -> dict[str, list[Row]]:
-    out: dict[str, list[Row]] = {t: [] for t in schema.TABLES}
-    current: str | None = None
-    for row in rows:
-        text = row.label
-        if any(k in text for k in _STOP) and current is not None:
-            # the stop heading can be glued to the last values' label in run-together text
-            if row.values and current == "review_litigation":
-                out[current].append(row)
-            current = None
-            continue
-        starts = []
-        for table, keys in (("active_disclosure", _T2_START), ("applications", _T3_START),
-                            ("review_litigation", _T4_START)):
-            pos = [text.rfind(k) for k in keys if k in text]
-            if pos:
-                starts.append((max(pos), table))
-        if starts:
-            table = max(starts)[1]
-            order = schema.TABLES.index
-            # never step back to an earlier table because a later label repeats a word
-            if current is None or order(table) >= order(current):
-                current = table
-        if current is not None:
-            out[current].append(row)
-    return out
 
 
 # ------------------------------------------------------------------ shared value handling
@@ -498,4 +402,4 @@ def map_document(doc: Document, year: int | None) -> Mapped:
     return out
 
 
-__all__ = ["Mapped", "Row", "Token", "map_document", "rows_of", "split_tables", "value_of"]
+__all__ = ["Mapped", "map_document"]
