@@ -7,7 +7,9 @@ folder and is renamed into place; a file whose bytes would not change is not tou
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
 import shutil
 from collections import defaultdict
@@ -95,17 +97,54 @@ def write_partitions(root: Path, name: str, rows: Iterable[dict[str, Any]]) -> t
     base = root / name
     written = unchanged = 0
     keep: set[Path] = set()
+    # kept beside the published trees, not in them: a build cache, not part of the dataset
+    digests_path = root.parent / ".build" / f"{name}.digests.json"
+    old = _load_digests(digests_path)
+    new: dict[str, list[Any]] = {}
     for (agency, year), part in sorted(groups.items()):
         if not is_safe_partition_value(agency):
             raise ValueError(f"unsafe partition value {agency!r}")
         path = base / f"agency={agency}" / f"year={int(year)}" / "part-0.parquet"
         keep.add(path.parent)
-        if atomic_write(path, parquet_bytes(to_arrow(name, part, partition=True))):
+        rel = str(path.relative_to(base))
+        digest = _digest(name, part)
+        if old.get(rel, [None])[0] == digest and old[rel][1:] == _stamp(path):
+            unchanged += 1  # same rows as the untouched file was written from: no need to serialize again
+        elif atomic_write(path, parquet_bytes(to_arrow(name, part, partition=True))):
             written += 1
         else:
             unchanged += 1
+        new[rel] = [digest, *_stamp(path)]
     _remove_stale(base, keep)
+    if new != old:
+        atomic_write(digests_path, json.dumps(new, sort_keys=True).encode("utf-8"))
     return written, unchanged
+
+
+def _digest(name: str, rows: list[dict[str, Any]]) -> str:
+    """A digest of a partition's rows (and the writer's schema), to skip rewriting unchanged ones.
+    A stale or missing digest only costs a full serialize-and-compare, never a wrong file."""
+    h = hashlib.sha256(str(SCHEMAS[name]).encode("utf-8"))
+    for r in sorted(rows, key=_sort_key(SORT_KEYS[name])):
+        h.update(json.dumps(r, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8"))
+    return h.hexdigest()
+
+
+def _stamp(path: Path) -> list[int]:
+    """Size and modification time: a file changed behind the build's back is rewritten."""
+    try:
+        st = path.stat()
+    except OSError:
+        return [-1, -1]
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _load_digests(path: Path) -> dict[str, list[Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _remove_stale(base: Path, keep: set[Path]) -> None:

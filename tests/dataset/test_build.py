@@ -195,3 +195,17 @@ def test_builds_in_processes_with_other_hash_seeds_are_byte_identical(tmp_path: 
     assert files
     for rel in files:
         assert filecmp.cmp(tmp_path / "h1" / rel, tmp_path / "h2" / rel, shallow=False), rel
+
+
+def test_missing_or_tampered_partitions_are_rewritten(tmp_path: Path) -> None:
+    ingest(tmp_path, [DOCS / "html_2024_fujian_pingtan_gov.html", DOCS / "seed_yizhou_zhujianju_2024.txt"])
+    build_from_store(tmp_path)
+    parts = sorted((tmp_path / "parquet" / "applications").glob("agency=*/year=*/part-0.parquet"))
+    good = parts[0].read_bytes()
+    parts[0].unlink()
+    parts[1].write_bytes(b"not parquet")
+    (tmp_path / ".build" / "checks.digests.json").write_text("{broken", encoding="utf-8")
+    s = build_from_store(tmp_path)
+    assert s.files_written >= 2
+    assert parts[0].read_bytes() == good
+    pq.read_table(parts[1])
