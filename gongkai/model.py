@@ -39,7 +39,7 @@ class ExtractStatus(StrEnum):
     CRASHED = "crashed"  # a bug of ours; the run goes on
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     table: str
     block: str
@@ -57,7 +57,7 @@ class Cell:
         return (self.table, self.block, self.row_key, self.col_key)
 
 
-@dataclass
+@dataclass(slots=True)
 class Check:
     rule: str
     table: str
@@ -70,14 +70,14 @@ class Check:
     blank_as_zero: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Issue:
     code: str
     message: str
     severity: str = "warning"  # info | warning | error
 
 
-@dataclass
+@dataclass(slots=True)
 class ExtractResult:
     source: str
     status: ExtractStatus
