@@ -114,6 +114,8 @@ def dictionary_markdown() -> str:
                     out.append(f"| {b.key} | `{r.key}` | {r.zh} | {r.en}{d} | `{c.key}` | {c.zh} | {c.en} | {c.unit} |")
         out.append("")
         idents = schema.identities(table, version)
+        if table == "applications":  # definitional: how derived subtotals are made, checked when printed
+            idents = (*idents, *schema.group_subtotals(version), *schema.legal_entity_subtotals(version, ("<row>",)))
         if idents:
             out += ["Identities checked:", ""]
             out += sorted({f"- {i.rule}: {i.description.split(':')[-1].strip()}" for i in idents})

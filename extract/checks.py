@@ -85,26 +85,16 @@ def check_domains(cells: list[Cell]) -> list[Check]:
 
 
 def check_printed_subtotals(cells: dict[_KEY, Cell], versions: dict[str, str]) -> list[Check]:
-    """T3-D: a subtotal row the report prints itself (some templates add them) = the sum of its rows."""
+    """T3-D: a subtotal a report prints itself (some templates add group rows or a 小计 column)
+    is checked against the cells it adds up; the same definitions give the derived cells."""
     version = versions.get("applications")
     if version is None:
         return []
+    rows = tuple(sorted({k[2] for k in cells if k[0] == "applications"}))
     out: list[Check] = []
-    for group, members in schema.derived_rows(version).items():
-        for col in schema.APPLICANT_COLS:
-            printed = cells.get(("applications", "", group, col.key))
-            if printed is None or printed.derived:
-                continue
-            ident = schema.Identity("T3-D", "applications", version, (("", group, col.key),),
-                                    tuple(("", m, col.key) for m in members),
-                                    f"{col.key}: printed {group} = sum of its rows")
-            out.append(_evaluate(ident, cells))
-    sub = schema.LEGAL_ENTITY_SUBTOTAL.key
-    for key, cell in sorted(cells.items()):
-        if key[0] == "applications" and key[3] == sub and not cell.derived:
-            ident = schema.Identity("T3-D", "applications", version, (("", key[2], sub),),
-                                    tuple(("", key[2], c) for c in schema.LEGAL_ENTITY_COLS),
-                                    f"{key[2]}: printed 法人或其他组织小计 = sum of the five columns")
+    for ident in (*schema.group_subtotals(version), *schema.legal_entity_subtotals(version, rows)):
+        printed = cells.get(("applications", *ident.lhs[0]))
+        if printed is not None and not printed.derived:
             out.append(_evaluate(ident, cells))
     return out
 
@@ -134,27 +124,29 @@ def detect_split_digits(cells: dict[_KEY, Cell], checks: list[Check]) -> list[Ch
 
 
 def derive(cells: dict[_KEY, Cell], versions: dict[str, str]) -> list[Cell]:
-    """Derived 表三 subtotals (group rows and the legal-entity column); never replace printed cells."""
+    """Derived 表三 subtotals (group rows, then the legal-entity column of every row, derived group
+    rows included); a subtotal the report prints itself is never replaced."""
     version = versions.get("applications")
     if version is None:
         return []
     out: list[Cell] = []
     src = dict(cells)
 
-    def add(row: str, col: str, keys: list[_KEY]) -> None:
-        got = [src.get(k) for k in keys]
-        if any(g is None for g in got) or ("applications", "", row, col) in src:
+    def add(ident: schema.Identity) -> None:
+        key = ("applications", *ident.lhs[0])
+        got = [src.get(("applications", *k)) for k in ident.rhs]
+        if any(g is None for g in got) or key in src:
             return  # inputs not printed, or the report prints this subtotal itself
         vals = [g.value for g in got if g is not None]
         v = None if any(x is None for x in vals) else sum((x for x in vals if x is not None), Decimal(0))
         st = CellState.BLANK if v is None else (CellState.ZERO if v == 0 else CellState.NUMBER)
-        cell = Cell("applications", "", row, col, v, "", st, "", derived=True, flags=["derived"])
+        cell = Cell(*key, v, "", st, "", derived=True, flags=["derived"])
         out.append(cell)
         src[cell.key] = cell
 
-    for derived_row, members in schema.derived_rows(version).items():
-        for col in schema.APPLICANT_COLS:
-            add(derived_row, col.key, [("applications", "", r, col.key) for r in members])
-    for row in sorted({k[2] for k in src if k[0] == "applications"}):
-        add(row, schema.LEGAL_ENTITY_SUBTOTAL.key, [("applications", "", row, c) for c in schema.LEGAL_ENTITY_COLS])
+    for ident in schema.group_subtotals(version):
+        add(ident)
+    rows = tuple(sorted({k[2] for k in src if k[0] == "applications"}))
+    for ident in schema.legal_entity_subtotals(version, rows):
+        add(ident)
     return out

@@ -340,6 +340,27 @@ def identities(table: str, version: str) -> tuple[Identity, ...]:
     return tuple(out)
 
 
+@cache
+def group_subtotals(version: str) -> tuple[Identity, ...]:
+    """T3-D (definitional): each 表三 group subtotal row (withheld_total …) = its rows, per column."""
+    return tuple(
+        Identity("T3-D", "applications", version, (("", group, col.key),), tuple(("", m, col.key) for m in members),
+                 f"{col.key}: {group} = sum of its rows")
+        for group, members in derived_rows(version).items()
+        for col in APPLICANT_COLS
+    )
+
+
+def legal_entity_subtotals(version: str, rows: tuple[str, ...]) -> tuple[Identity, ...]:
+    """T3-D (definitional): the legal-entity subtotal of each row = its five legal-person columns."""
+    sub = LEGAL_ENTITY_SUBTOTAL.key
+    return tuple(
+        Identity("T3-D", "applications", version, (("", r, sub),), tuple(("", r, c) for c in LEGAL_ENTITY_COLS),
+                 f"{r}: 法人或其他组织小计 = sum of the five columns")
+        for r in rows
+    )
+
+
 def row_identities(table: str, version: str) -> tuple[Identity, ...]:
     """Identities that live inside one printed row (used to split run-together digits)."""
     return tuple(i for i in identities(table, version) if i.rule in ("T3-C", "T4-A"))
