@@ -106,9 +106,8 @@ def _sections(text: str) -> dict[str, str]:
     return out
 
 
-def extract_document(
-    data: bytes, source: str, *, url: str | None = None, content_type: str | None = None,
-) -> ExtractResult:
+def extract_document(data: bytes, source: str, *, content_type: str | None = None) -> ExtractResult:
+    """One document's bytes → its ExtractResult. Never raises: a bad document gets a status."""
     result = ExtractResult(source=source, status=ExtractStatus.CRASHED, sha256=hashlib.sha256(data).hexdigest())
     try:
         _extract(data, content_type, result)
