@@ -72,10 +72,11 @@ def choose_reports(items: Iterable[tuple[ExtractResult, Provenance]]) -> list[Re
         if old is None:
             best[rid] = rep
             continue
-        keep, drop = (rep, old) if (_rank(rep.result), rep.prov.fetched_at or "") < (
-            _rank(old.result), old.prov.fetched_at or "") else (old, rep)
-        if _rank(rep.result) == _rank(old.result):  # equally good: the later capture wins
-            keep, drop = (rep, old) if (rep.prov.fetched_at or "") >= (old.prov.fetched_at or "") else (old, rep)
+        new_rank, old_rank = _rank(rep.result), _rank(old.result)
+        # the better extraction wins; between equally good ones, the later capture
+        new_wins = new_rank < old_rank or (
+            new_rank == old_rank and (rep.prov.fetched_at or "") >= (old.prov.fetched_at or ""))
+        keep, drop = (rep, old) if new_wins else (old, rep)
         keep.others = drop.others + 1 + keep.others
         best[rid] = keep
     return sorted(best.values(), key=lambda r: (r.year, r.agency_id, r.report_id))
