@@ -35,8 +35,11 @@ class Mapped:
 
 # ------------------------------------------------------------------ shared value handling
 
-def _check_row_identity(table: str, version: str, cols: list[schema.Column]) -> Callable[[list[Decimal]], bool]:
-    keys = [c.key for c in cols]
+def _check_row_identity(table: str, version: str, block: str, row_key: str,
+                        cols: list[schema.Column]) -> Callable[[list[Decimal]], bool]:
+    """Is a cut of the row's digits valid: signs and decimals only where the column allows
+    them, and the identities of this row (T3-C, T4-A) hold."""
+    idents = [i for i in schema.row_identities(table, version) if all(r == row_key for _, r, _ in i.cells)]
 
     def valid(vals: list[Decimal]) -> bool:
         for v, col in zip(vals, cols, strict=True):
@@ -44,13 +47,8 @@ def _check_row_identity(table: str, version: str, cols: list[schema.Column]) -> 
                 return False
             if v != v.to_integral_value() and col.dtype != "decimal":
                 return False
-        by = dict(zip(keys, vals, strict=True))
-        for ident in schema.row_identities(table, version):
-            lhs = sum((by[c] for _, _, c in ident.lhs if c in by), Decimal(0))
-            rhs = sum((by[c] for _, _, c in ident.rhs if c in by), Decimal(0))
-            if all(c in by for _, _, c in ident.cells) and lhs != rhs:
-                return False
-        return True
+        by = {(block, row_key, col.key): v for col, v in zip(cols, vals, strict=True)}
+        return all(i.holds(by) is not False for i in idents)
 
     return valid
 
@@ -79,7 +77,7 @@ def _emit(
     if any(t.glued for t in row.values):
         chunks = _chunks(row.values)
         ref = row.values[0].ref
-        agreed, kept, satisfiable = solve(chunks, n, _check_row_identity(table, version, cols))
+        agreed, kept, satisfiable = solve(chunks, n, _check_row_identity(table, version, block, row_key, cols))
         if not kept:
             out.issues.append(Issue("unsplittable_digits", f"{table}/{row_key}: cannot cut {' '.join(chunks)!r} into {n} cells"))
             return
@@ -325,7 +323,8 @@ def resolve_by_table(out: Mapped, version: str) -> None:
         total *= len(cuts)
     if total > MAX_COMBOS:
         return
-    known = {(c.row_key, c.col_key): c.value for c in out.cells if c.table == "applications" and c.value is not None}
+    known = {(c.block, c.row_key, c.col_key): c.value for c in out.cells
+             if c.table == "applications" and c.value is not None}
     open_rows = {rk for rk, _, _ in rows}
     idents = [i for i in schema.identities("applications", version)
               if i.rule in ("T3-A", "T3-B") and any(r in open_rows for _, r, _ in i.cells)]
@@ -334,17 +333,8 @@ def resolve_by_table(out: Mapped, version: str) -> None:
         vals = dict(known)
         for (rk, cols, _), cut in zip(rows, combo, strict=True):
             for col, text in zip(cols, cut, strict=True):
-                vals[(rk, col.key)] = value_of(text)
-        ok = True
-        for ident in idents:
-            cells = [(r, c) for _, r, c in ident.cells]
-            if any(k not in vals for k in cells):
-                continue
-            lhs = sum((vals[(r, c)] for _, r, c in ident.lhs), Decimal(0))
-            rhs = sum((vals[(r, c)] for _, r, c in ident.rhs), Decimal(0))
-            if lhs != rhs:
-                ok = False
-                break
+                vals[("", rk, col.key)] = value_of(text)
+        ok = all(ident.holds(vals) is not False for ident in idents)
         if ok:
             survivors.append(combo)
     if not survivors:

@@ -7,7 +7,9 @@ types a key. It imports nothing else from gongkai.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from typing import Literal
 
@@ -87,6 +89,12 @@ class Identity:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cells", self.lhs + self.rhs)
+
+    def holds(self, values: Mapping[tuple[str, str, str], Decimal]) -> bool | None:
+        """lhs == rhs over `values` (keyed by cell); None when one of its cells has no value."""
+        if any(c not in values for c in self.cells):
+            return None
+        return sum(values[c] for c in self.lhs) == sum(values[c] for c in self.rhs)
 
 
 # ---------------------------------------------------------------- 表二 active_disclosure
