@@ -17,11 +17,11 @@ lint: install
 	$(BIN)/ruff check .
 
 typecheck: install
-	$(BIN)/mypy gongkai extract dataset crawler
+	$(BIN)/mypy gongkai extract dataset crawler demo cli
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy gongkai extract dataset crawler
+	$(BIN)/mypy gongkai extract dataset crawler demo cli
 	$(BIN)/python -m pytest -q
 
 demo: install

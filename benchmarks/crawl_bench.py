@@ -29,7 +29,7 @@ from gongkai.store import RawStore
 
 
 def _serve(conn: Connection, hosts: int, reports: int) -> None:
-    from crawler.demo_portal import big_site
+    from demo.portal import big_site
 
     specs = [big_site(f"bench{i}", reports=reports, per_page=reports, seed=i) for i in range(hosts)]
     conn.send([(s.entry, sorted(s.reports), s.name) for s in specs])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from gongkai.cli import build_parser
+from cli.main import build_parser
 from tests.conftest import ROOT
 
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from crawler.demo_portal import DemoPortal, start_demo_portal
 from crawler.run import CrawlConfig, Crawler, CrawlSummary
 from crawler.sites import Source
+from demo.portal import DemoPortal, start_demo_portal
 
 LOCAL = frozenset({"127.0.0.1"})
 

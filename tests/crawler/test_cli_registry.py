@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.demo_portal import big_site
+from cli.main import main
 from crawler.sites import RegistryError, load_sources
-from gongkai.cli import main
+from demo.portal import big_site
 from gongkai.store import RawStore
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.demo_portal import DemoPortal
 from crawler.run import CrawlSummary
+from demo.portal import DemoPortal
 from gongkai.store import RawStore
 from tests.crawler.conftest import fast_config, run_crawl
 
@@ -157,8 +157,8 @@ def test_warc_files_pass_warcio_digest_check(crawled: tuple[Path, CrawlSummary])
 
 
 def test_one_base_url_hub_reaches_every_site(portal: DemoPortal, tmp_path: Path) -> None:
-    from crawler.demo_portal import start_hub
     from crawler.sites import source_for_url
+    from demo.portal import start_hub
 
     base, stop = start_hub(portal)
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.demo_report import BROKEN, _report, report_html, report_pdf
+from demo.report import BROKEN, _report, report_html, report_pdf
 from extract.document import extract_document
 from gongkai.model import CheckStatus, ExtractStatus
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.portal_server import Req, Resp, Site, serve
 from crawler.sites import Source
+from demo.server import Req, Resp, Site, serve
 from gongkai.store import RawStore
 from tests.crawler.conftest import fast_config, run_crawl
 

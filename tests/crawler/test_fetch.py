@@ -91,7 +91,7 @@ def test_block_classification() -> None:
 def test_connections_dial_only_checked_addresses_against_dns_rebinding() -> None:
     """The pre-check sees a public address, the connection-time lookup a loopback one: refused at
     connect time, and the local server never sees a request."""
-    from crawler.portal_server import Resp, Site, serve
+    from demo.server import Resp, Site, serve
 
     site = Site("inside")
     base, stop = serve(site)
@@ -120,7 +120,7 @@ def test_connections_dial_only_checked_addresses_against_dns_rebinding() -> None
 
 
 def test_allowed_names_go_through_the_same_resolver_as_virtual_hosts() -> None:
-    from crawler.portal_server import Resp, Site, serve
+    from demo.server import Resp, Site, serve
 
     site = Site("vhost")
     base, stop = serve(site)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.demo_portal import SiteSpec, big_site
-from crawler.portal_server import LoggedRequest, Resp
+from demo.portal import SiteSpec, big_site
+from demo.server import LoggedRequest, Resp
 from gongkai.store import RawStore
 from tests.crawler.conftest import fast_config, run_crawl
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.demo_portal import SiteSpec, big_site
+from demo.portal import SiteSpec, big_site
 from gongkai.store import RawStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +29,7 @@ def sites() -> Iterator[list[SiteSpec]]:
 
 
 def _crawl_cmd(data: Path, sites: list[SiteSpec]) -> list[str]:
-    cmd = [sys.executable, "-m", "gongkai.cli", "crawl", "--data-dir", str(data), "--allow-host", "127.0.0.1",
+    cmd = [sys.executable, "-m", "cli", "crawl", "--data-dir", str(data), "--allow-host", "127.0.0.1",
            "--delay", "0.01", "--quiet"]
     for s in sites:
         cmd += ["--seed", s.entry]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.pipeline import build_from_store, ingest
+from cli.pipeline import build_from_store, ingest
 from tests.conftest import DOCS
 
 

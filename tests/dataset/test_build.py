@@ -18,10 +18,10 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
+from cli.pipeline import build_from_store, ingest
 from dataset import ids
 from dataset.tables import Provenance
 from extract.document import extract_document
-from gongkai.pipeline import build_from_store, ingest
 from tests.conftest import DOCS, ROOT, load_truth
 
 TRUTH = load_truth()
@@ -105,7 +105,7 @@ def test_killed_build_leaves_previous_release_readable(tmp_path: Path) -> None:
     build_from_store(data)
     ingest(data, [DOCS / "html_2024_fujian_pingtan_gov.html", DOCS / "html_2025_fujian_pingtan_gov.html"])
     env = {**os.environ, "GONGKAI_TEST_WRITE_DELAY": "0.3"}
-    proc = subprocess.Popen([sys.executable, "-m", "gongkai.cli", "build", "--data-dir", str(data)], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "build", "--data-dir", str(data)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
@@ -126,7 +126,7 @@ def test_killed_build_leaves_previous_release_readable(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["../../etc", "/", "a/b\\c", "x" * 5000, "🏛️政府😀", "", "..", "agency=1/year=2"])
 def test_hostile_agency_names_stay_inside(tmp_path: Path, name: str) -> None:
     from dataset.build import build
-    from gongkai import synth
+    from demo import synth
 
     rep = synth.make_report(__import__("random").Random(1), agency="某县", year=2023, version="v2021")
     result = extract_document(synth.render_html(rep).encode(), "h.html")
@@ -159,7 +159,7 @@ def test_cross_report_checks_pass_on_a_consistent_series_and_catch_a_break(tmp_p
     import random
 
     from dataset.build import build
-    from gongkai import synth
+    from demo import synth
 
     series = synth.make_series(random.Random(4), "某县人民政府", [2021, 2022, 2023])
     series[2].values[("applications", "", "carried_over", "natural_person")] += 1  # breaks T3-X1 2022→2023
@@ -189,7 +189,7 @@ def test_builds_in_processes_with_other_hash_seeds_are_byte_identical(tmp_path: 
         d = tmp_path / f"h{seed}"
         shutil.copytree(store, d)
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "gongkai.cli", "build", "--data-dir", str(d)], cwd=ROOT, env=env,
+        subprocess.run([sys.executable, "-m", "cli", "build", "--data-dir", str(d)], cwd=ROOT, env=env,
                        check=True, capture_output=True, timeout=300)
     files = sorted(p.relative_to(tmp_path / "h1") for p in (tmp_path / "h1").rglob("*.parquet"))
     assert files

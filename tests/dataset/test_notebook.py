@@ -11,8 +11,8 @@ from nbclient import NotebookClient
 
 from dataset.build import build
 from dataset.tables import Provenance
+from demo import synth
 from extract.document import extract_document
-from gongkai import synth
 from tests.conftest import ROOT
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from cli.main import main
 from dataset.query import inconsistent
-from gongkai.cli import main
 
 
 def test_demo_end_to_end(tmp_path: Path) -> None:

@@ -88,7 +88,7 @@ def test_cli_keeps_going_after_a_bad_file(tmp_path) -> None:  # type: ignore[no-
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     seed = DOCS / "seed_yizhou_zhujianju_2024.txt"
-    out = subprocess.run([sys.executable, "-m", "gongkai.cli", "extract", "--json", str(bad), str(empty), str(seed)],
+    out = subprocess.run([sys.executable, "-m", "cli", "extract", "--json", str(bad), str(empty), str(seed)],
                          capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.strip().splitlines()
@@ -107,7 +107,7 @@ def test_cli_keeps_going_after_a_bad_file(tmp_path) -> None:  # type: ignore[no-
 
 
 def test_cli_nonzero_only_when_unreadable(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    out = subprocess.run([sys.executable, "-m", "gongkai.cli", "extract", str(tmp_path / "missing.html")],
+    out = subprocess.run([sys.executable, "-m", "cli", "extract", str(tmp_path / "missing.html")],
                          capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert out.returncode == 1
     assert "unreadable" in out.stdout

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
+from demo import synth
 from extract.document import extract_document
-from gongkai import synth
 from gongkai.model import CheckStatus
 
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from demo import synth, synth_office
 from extract.document import extract_document
-from gongkai import synth, synth_office
 from gongkai.model import ExtractStatus
 from tests.conftest import DOCS
 

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
+from demo import synth, synth_office
 from extract.document import extract_document
-from gongkai import synth, synth_office
 from gongkai.model import ExtractStatus
 
 REP = synth.make_report(random.Random(21), version="v2021")

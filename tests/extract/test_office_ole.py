@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from demo import synth, synth_office
 from extract.document import extract_document
 from extract.readers import office
-from gongkai import synth, synth_office
 from gongkai.model import ExtractStatus
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

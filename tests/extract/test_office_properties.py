@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from demo import synth, synth_office
 from extract.document import extract_document
 from extract.readers.docx import read_docx
-from gongkai import synth, synth_office
 from gongkai.model import CheckStatus, ExtractResult, ExtractStatus
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)

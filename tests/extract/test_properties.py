@@ -7,9 +7,9 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
+from demo import synth
 from extract.cells import parse_cell
 from extract.document import extract_document
-from gongkai import synth
 from gongkai.model import CheckStatus
 from gongkai.normalize import _T2S
 

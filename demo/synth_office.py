@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from gongkai.synth import SynthReport, table_rows
+from demo.synth import SynthReport, table_rows
 
 Span = tuple[str, int, int]  # (text, rowspan, colspan), as `synth.table_rows` gives them
 

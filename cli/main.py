@@ -64,7 +64,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """The sample portal on 127.0.0.1, crawled, extracted and built: the whole pipeline offline."""
-    from crawler import cli as crawl_cli
+    from cli import crawl as crawl_cli
 
     rc = crawl_cli.run_demo(args)
     if rc != 0:
@@ -115,7 +115,7 @@ def _print_table(cols: list[str], rows: list[tuple[object, ...]], fmt: str) -> N
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from gongkai.pipeline import ingest
+    from cli.pipeline import ingest
 
     paths = [Path(p) for p in args.paths]
     missing = [p for p in paths if not p.exists()]
@@ -127,7 +127,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from gongkai.pipeline import build_from_store
+    from cli.pipeline import build_from_store
 
     s = build_from_store(Path(args.data_dir))
     print(f"build: {s.reports} reports from {s.agencies} agencies -> {Path(args.data_dir) / 'release'}")
@@ -199,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--table", choices=["active_disclosure", "applications", "review_litigation"])
     sc.add_argument("--identities", action="store_true", help="also list every identity checked")
     sc.set_defaults(func=cmd_schema)
-    from crawler import cli as crawl_cli
+    from cli import crawl as crawl_cli
 
     crawl_cli.add_parser(sub)
     crawl_cli.add_demo_parser(sub).set_defaults(func=cmd_demo)

@@ -11,7 +11,7 @@ import hashlib
 import random
 from functools import lru_cache
 
-from gongkai import synth
+from demo import synth
 
 __all__ = ["report_html", "report_pdf"]
 
@@ -37,7 +37,7 @@ def _report(agency: str, year: int) -> synth.SynthReport:
 
 def report_pdf(agency: str, year: int, *, scanned: bool = False) -> bytes:
     """The same report as the PDF a portal attaches; `scanned` gives pages with no text layer."""
-    from gongkai.synth_office import render_pdf
+    from demo.synth_office import render_pdf
 
     return render_pdf(_report(agency, year), scanned=scanned)
 

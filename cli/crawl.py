@@ -1,6 +1,6 @@
 """`gongkai crawl` and `gongkai demo`: parse arguments, call the crawler, render progress and summary.
 
-Wire into gongkai/cli.py with `crawler.cli.add_parser(subparsers)` (and `add_demo_parser`); each
+Wired into cli/main.py with `cli.crawl.add_parser(subparsers)` (and `add_demo_parser`); each
 parser sets `func`, so the main CLI calls `args.func(args)` and exits with its return value.
 """
 
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from crawler.demo_portal import start_demo_portal
+    from demo.portal import start_demo_portal
 
     console = Console(stderr=True)
     if not _fresh_demo_dir(args.data_dir):

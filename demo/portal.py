@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
-from crawler.demo_report import report_html, report_pdf
-from crawler.portal_server import Req, Resp, Site, serve
 from crawler.sites import Source
+from demo.report import report_html, report_pdf
+from demo.server import Req, Resp, Site, serve
 
 __all__ = ["DemoPortal", "SiteSpec", "big_site", "serve_demo", "start_demo_portal", "start_hub"]
 

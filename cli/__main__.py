@@ -1,0 +1,5 @@
+"""`python -m cli …` is the `gongkai` command (tests run it in subprocesses)."""
+
+from cli.main import run
+
+run()
