@@ -9,7 +9,6 @@ open are settled by the table's column identities only when exactly one combinat
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,7 +19,7 @@ from gongkai.normalize import compact
 from .cells import is_blank, parse_cell
 from .grid import Document
 from .rows import Row, Token, rows_of, split_tables
-from .split import solve, value_of
+from .split import MAX_WORK, CellRule, RowRules, Sum, candidates, combine, solve, value_of
 
 
 @dataclass
@@ -31,26 +30,25 @@ class Mapped:
     found: set[str] = field(default_factory=set)
     # Rows of run-together digits whose cut is still open: (table, row_key) → (cols, cuts).
     open_cuts: dict[tuple[str, str], tuple[list[schema.Column], list[list[str]]]] = field(default_factory=dict)
+    split_work: int = 0  # search steps spent cutting digit runs, bounded per document
+
+
+SPLIT_WORK_PER_DOCUMENT = 400_000
 
 
 # ------------------------------------------------------------------ shared value handling
 
-def _check_row_identity(table: str, version: str, block: str, row_key: str,
-                        cols: list[schema.Column]) -> Callable[[list[Decimal]], bool]:
-    """Is a cut of the row's digits valid: signs and decimals only where the column allows
-    them, and the identities of this row (T3-C, T4-A) hold."""
-    idents = [i for i in schema.row_identities(table, version) if all(r == row_key for _, r, _ in i.cells)]
-
-    def valid(vals: list[Decimal]) -> bool:
-        for v, col in zip(vals, cols, strict=True):
-            if v < 0 and col.dtype != "signed_count":
-                return False
-            if v != v.to_integral_value() and col.dtype != "decimal":
-                return False
-        by = {(block, row_key, col.key): v for col, v in zip(cols, vals, strict=True)}
-        return all(i.holds(by) is not False for i in idents)
-
-    return valid
+def _row_rules(table: str, version: str, block: str, row_key: str, cols: list[schema.Column]) -> RowRules:
+    """What a cut of the row's digits must respect: signs and decimals only where the column
+    allows them, and the identities inside this row (T3-C, T4-A)."""
+    pos = {(block, row_key, c.key): i for i, c in enumerate(cols)}
+    sums = tuple(
+        (tuple(pos[k] for k in i.lhs), tuple(pos[k] for k in i.rhs))
+        for i in schema.row_identities(table, version)
+        if all(k in pos for k in i.cells)
+    )
+    cells = tuple(CellRule(signed=c.dtype == "signed_count", decimal=c.dtype == "decimal") for c in cols)
+    return RowRules(cells, sums)
 
 
 def _chunks(tokens: list[Token]) -> list[str]:
@@ -77,21 +75,28 @@ def _emit(
     if any(t.glued for t in row.values):
         chunks = _chunks(row.values)
         ref = row.values[0].ref
-        agreed, kept, satisfiable = solve(chunks, n, _check_row_identity(table, version, block, row_key, cols))
-        if not kept:
-            out.issues.append(Issue("unsplittable_digits", f"{table}/{row_key}: cannot cut {' '.join(chunks)!r} into {n} cells"))
+        run = " ".join(chunks)
+        sol = solve(chunks, _row_rules(table, version, block, row_key, cols),
+                    limit=min(MAX_WORK, SPLIT_WORK_PER_DOCUMENT - out.split_work))
+        out.split_work += sol.work
+        if sol.gave_up:
+            for col in cols:
+                out.cells.append(Cell(table, block, row_key, col.key, None, run, CellState.BLANK, ref,
+                                      flags=["ambiguous_split", f"too_many_cuts:{sol.count}"]))
             return
-        if not satisfiable and n > 1:
+        if not sol.kept:
+            out.issues.append(Issue("unsplittable_digits", f"{table}/{row_key}: cannot cut {run!r} into {n} cells"))
+            return
+        if not sol.satisfiable and n > 1:
             out.issues.append(Issue("split_breaks_identity",
-                                    f"{table}/{row_key}: no cut of {' '.join(chunks)!r} satisfies the row identity"))
-        if satisfiable and None in agreed:
-            out.open_cuts[(table, row_key)] = (cols, kept)
+                                    f"{table}/{row_key}: no cut of {run!r} satisfies the row identity"))
+        if sol.satisfiable and None in sol.agreed:
+            out.open_cuts[(table, row_key)] = (cols, sol.kept)
         for i, col in enumerate(cols):
-            text = agreed[i]
+            text = sol.agreed[i]
             if text is None:
-                options = sorted({s[i] for s in kept}, key=len)
-                out.cells.append(Cell(table, block, row_key, col.key, None, " ".join(chunks), CellState.BLANK,
-                                      ref, flags=["ambiguous_split", "candidates:" + "|".join(options[:20])]))
+                out.cells.append(Cell(table, block, row_key, col.key, None, run, CellState.BLANK, ref,
+                                      flags=["ambiguous_split", "candidates:" + "|".join(candidates(sol.kept, i))]))
                 continue
             _append(out, table, block, row_key, col, text, f"{ref}#{i}", ["split_from_run"])
         return
@@ -306,43 +311,35 @@ def map_review(rows: list[Row], version: str, out: Mapped) -> None:
 
 # ------------------------------------------------------------------ table-level cuts
 
-MAX_COMBOS = 100_000
-
-
 def resolve_by_table(out: Mapped, version: str) -> None:
     """Close open cuts of 表三 rows with the column identities (T3-A, T3-B).
 
     Only a combination of row cuts under which every identity touching those rows holds is
     accepted, and a cell is filled only where all such combinations agree. A table that breaks
-    its identities anyway resolves nothing: the cells stay blank and flagged."""
+    its identities anyway, or has too many combinations to try, resolves nothing: the cells
+    stay blank and flagged."""
     rows = [(rk, cols, cuts) for (t, rk), (cols, cuts) in out.open_cuts.items() if t == "applications"]
     if not rows:
         return
-    total = 1
-    for _, _, cuts in rows:
-        total *= len(cuts)
-    if total > MAX_COMBOS:
-        return
     known = {(c.block, c.row_key, c.col_key): c.value for c in out.cells
              if c.table == "applications" and c.value is not None}
-    open_rows = {rk for rk, _, _ in rows}
-    idents = [i for i in schema.identities("applications", version)
-              if i.rule in ("T3-A", "T3-B") and any(r in open_rows for _, r, _ in i.cells)]
-    survivors: list[tuple[list[str], ...]] = []
-    for combo in _combos([r[2] for r in rows]):
-        vals = dict(known)
-        for (rk, cols, _), cut in zip(rows, combo, strict=True):
-            for col, text in zip(cols, cut, strict=True):
-                vals[("", rk, col.key)] = value_of(text)
-        ok = all(ident.holds(vals) is not False for ident in idents)
-        if ok:
-            survivors.append(combo)
+    where = {("", rk, col.key): (r, j) for r, (rk, cols, _) in enumerate(rows) for j, col in enumerate(cols)}
+    sums: list[Sum] = []
+    for ident in schema.identities("applications", version):
+        if ident.rule not in ("T3-A", "T3-B") or not any(k in where for k in ident.cells):
+            continue
+        if any(k not in where and k not in known for k in ident.cells):
+            continue  # a blank input: the identity decides nothing
+        signed = [(k, 1) for k in ident.lhs] + [(k, -1) for k in ident.rhs]
+        const = sum((sign * known[k] for k, sign in signed if k not in where), Decimal(0))
+        sums.append(Sum(const, tuple((*where[k], sign) for k, sign in signed if k in where)))
+    survivors = combine([[[value_of(t) for t in cut] for cut in cuts] for _, _, cuts in rows], sums)
     if not survivors:
         return
     by_key = {(c.row_key, c.col_key): i for i, c in enumerate(out.cells) if c.table == "applications"}
-    for idx, (rk, cols, _) in enumerate(rows):
+    for idx, (rk, cols, cuts) in enumerate(rows):
         for j, col in enumerate(cols):
-            texts = {s[idx][j] for s in survivors}
+            texts = {cuts[s[idx]][j] for s in survivors}
             pos = by_key.get((rk, col.key))
             if len(texts) != 1 or pos is None or "ambiguous_split" not in out.cells[pos].flags:
                 continue
@@ -354,11 +351,18 @@ def resolve_by_table(out: Mapped, version: str) -> None:
             out.cells.insert(pos, tmp.cells[0])
 
 
-def _combos(options: list[list[list[str]]]) -> list[tuple[list[str], ...]]:
-    out: list[tuple[list[str], ...]] = [()]
-    for opts in options:
-        out = [(*prefix, o) for prefix in out for o in opts]
-    return out
+def _report_open_cuts(out: Mapped) -> None:
+    """One error per row whose run-together digits are still not cut: a blank is never silent."""
+    rows: dict[tuple[str, str], list[Cell]] = {}
+    for c in out.cells:
+        if "ambiguous_split" in c.flags:
+            rows.setdefault((c.table, c.row_key), []).append(c)
+    for (table, row_key), cells in rows.items():
+        too_many = next((f.split(":", 1)[1] for f in cells[0].flags if f.startswith("too_many_cuts:")), None)
+        why = (f"{too_many if too_many != '0' else 'too many'} possible cuts, too many to try" if too_many
+               else "several cuts fit the form's rules")
+        out.issues.append(Issue("ambiguous_split", f"{table}/{row_key}: digits {cells[0].raw!r} run together, {why}; "
+                                f"left blank: {', '.join(c.col_key for c in cells)}", "error"))
 
 
 # ------------------------------------------------------------------ entry point
@@ -385,6 +389,7 @@ def map_document(doc: Document, year: int | None) -> Mapped:
         map_review(t4, v4, out)
     if out.open_cuts and "applications" in out.versions:
         resolve_by_table(out, out.versions["applications"])
+    _report_open_cuts(out)
     out.found = {c.table for c in out.cells}
     for t in list(out.versions):
         if t not in out.found:
