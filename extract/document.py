@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable
 
 from gongkai.decode import decode
-from gongkai.model import Cell, CheckStatus, ExtractResult, ExtractStatus, Issue
+from gongkai.model import Cell, CellState, CheckStatus, ExtractResult, ExtractStatus, Issue
 from gongkai.normalize import simplify_document
 from gongkai.sniff import sniff
 
@@ -189,7 +189,7 @@ def _set_status(result: ExtractResult, is_report: bool | None, doc: Document, ce
     if missing:
         result.status = ExtractStatus.PARTIAL
     elif any(c.status in (CheckStatus.FAIL, CheckStatus.UNCERTAIN) for c in result.checks) or any(
-        "ambiguous_split" in c.flags for c in result.cells
+        "ambiguous_split" in c.flags or c.state is CellState.TEXT for c in result.cells
     ):
         result.status = ExtractStatus.EXTRACTED_WITH_ISSUES
     else:

@@ -47,7 +47,8 @@ def _row_rules(table: str, version: str, block: str, row_key: str, cols: list[sc
         for i in schema.row_identities(table, version)
         if all(k in pos for k in i.cells)
     )
-    cells = tuple(CellRule(signed=c.dtype == "signed_count", decimal=c.dtype == "decimal") for c in cols)
+    cells = tuple(CellRule(c.dtype == "signed_count", c.dtype == "decimal", int(schema.DOMAIN_LIMIT[c.dtype]))
+                  for c in cols)
     return RowRules(cells, sums)
 
 
@@ -122,6 +123,17 @@ def _append(out: Mapped, table: str, block: str, row_key: str, col: schema.Colum
     p = parse_cell(text)
     value = p.value
     flags = [*flags, *p.flags]
+    why = None if value is None else schema.out_of_domain(col.dtype, value)
+    if why is not None:
+        # thousands of digits, or a misprint: kept as printed text, never as a number
+        shown = text if len(text) <= 40 else f"{text[:20]}…{text[-10:]} ({len(text)} characters)"
+        out.issues.append(Issue("value_out_of_domain", f"{table}/{row_key}.{col.key}: printed {shown}: {why}", "error"))
+        out.cells.append(Cell(table, block, row_key, col.key, None, text, CellState.TEXT, ref,
+                              flags=[*flags, "out_of_domain"]))
+        return
+    if p.state is CellState.TEXT:
+        out.issues.append(Issue("not_a_number", f"{table}/{row_key}.{col.key}: printed {text[:40]!r}, not a number "
+                                f"({', '.join(p.flags)}); kept as text", "error"))
     if value is not None and col.unit == "万元" and p.unit == "元":
         value = (value / Decimal(10000)).normalize()
         flags.append("converted_from_yuan")

@@ -7,11 +7,12 @@ found by content, not by section numbers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from gongkai import schema
 from gongkai.model import CellState
-from gongkai.normalize import compact
+from gongkai.normalize import compact, nfkc
 
 from .cells import parse_cell
 from .grid import Document, SourceCell
@@ -47,8 +48,17 @@ def _ref(table_index: int, kind: str, cell: SourceCell) -> str:
     return f"t{table_index}l{cell.row}i{cell.col}"
 
 
+# Printed where a number belongs but not a number (7e3, 1 1, 1.2.3): a value cell, read as text
+# and flagged, never a label (which would make the cell vanish). Row numbering (1. 2、) is a label.
+_VALUE_LIKE = re.compile(r"^[+\-]?\d[\d\s.,eE]*$")
+_ROW_NUMBER = re.compile(r"^\d{1,2}[.．、]$")
+
+
 def _is_value(cell: SourceCell) -> bool:
-    return cell.glued or parse_cell(cell.text).state is not CellState.TEXT
+    if cell.glued or parse_cell(cell.text).state is not CellState.TEXT:
+        return True
+    t = nfkc(cell.text).strip()
+    return bool(_VALUE_LIKE.match(t)) and not _ROW_NUMBER.match(t)
 
 
 def rows_of(doc: Document) -> list[Row]:

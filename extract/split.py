@@ -31,6 +31,7 @@ class CellRule:
 
     signed: bool = False
     decimal: bool = False
+    limit: int = 10**12  # a piece this large is not a value (schema.DOMAIN_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,8 @@ class _Search:
             whole = size == n_digits
             sign = last.sign if whole else ""
             value = _number(sign, piece, last.tail)
+            if (value if value >= 0 else -value) >= rule.limit:
+                break
             if (value < 0 and not rule.signed) or (isinstance(value, Decimal) and not rule.decimal
                                                    and value != value.to_integral_value()):
                 continue
@@ -237,6 +240,8 @@ class _Search:
         longer piece from the same start can fit either."""
         rule = self.rules.cells[i]
         v = _number(sign, piece, tail)
+        if (v if v >= 0 else -v) >= rule.limit:
+            return None  # a longer piece is larger still
         if v < 0 and not rule.signed:
             return False
         if isinstance(v, Decimal) and not rule.decimal and v != v.to_integral_value():

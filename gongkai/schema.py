@@ -16,6 +16,13 @@ from typing import Literal
 Dtype = Literal["count", "signed_count", "decimal"]
 
 VERSIONS = ("v2019", "v2021")
+
+# The sane domain of a value (spec §3.3). A printed number outside it is a misprint or digits run
+# together, never data: it is kept as printed text and flagged. Every value inside it is exact as
+# a JSON number (at most 15 significant digits: a float keeps them all).
+DOMAIN_LIMIT: dict[str, Decimal] = {"count": Decimal(10) ** 12, "signed_count": Decimal(10) ** 12,
+                                    "decimal": Decimal(10) ** 12}
+DOMAIN_DIGITS = 15
 TABLES = ("active_disclosure", "applications", "review_litigation")
 
 
@@ -95,6 +102,15 @@ class Identity:
         if any(c not in values for c in self.cells):
             return None
         return sum(values[c] for c in self.lhs) == sum(values[c] for c in self.rhs)
+
+
+def out_of_domain(dtype: str, value: Decimal) -> str | None:
+    """Why `value` cannot be a value of a column of this dtype, or None when it can."""
+    if abs(value) >= DOMAIN_LIMIT[dtype]:
+        return f"magnitude ≥ {DOMAIN_LIMIT[dtype]:.0E}"
+    if len(value.as_tuple().digits) > DOMAIN_DIGITS and value != value.to_integral_value():
+        return f"more than {DOMAIN_DIGITS} significant digits"
+    return None
 
 
 # ---------------------------------------------------------------- 表二 active_disclosure

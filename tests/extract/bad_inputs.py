@@ -68,11 +68,10 @@ def gb18030_split_at_4096() -> tuple[str, bytes]:
 
 
 def odd_cell(printed: str) -> tuple[str, bytes]:
-    """The seed with its 行政许可 count (253) printed as `printed` (e.g. `7e3`, `1 1`)."""
-    text = _read(SEED)
-    row = "行政許可 |\n253 |"
-    assert row in text
-    return "odd_cell.txt", text.replace(row, f"行政許可 |\n{printed} |", 1).encode("utf-8")
+    """A clean report (every check passes) with its 行政许可 count (4529) printed as `printed`."""
+    text = _read(HTML_2024)
+    assert text.count(">4529<") == 1
+    return "odd_cell.html", text.replace(">4529<", f">{printed}<").encode("utf-8")
 
 
 CASES: dict[str, Callable[[], tuple[str, bytes]]] = {
