@@ -24,3 +24,9 @@ class UnsupportedFormatError(ExtractError):
 
 class NeedsOcrError(ExtractError):
     status = ExtractStatus.NEEDS_OCR
+
+
+class TooComplexError(ExtractError):
+    """A reader's own cap (objects, operators per page) was reached: the document is too complex."""
+
+    status = ExtractStatus.TOO_COMPLEX

@@ -14,6 +14,7 @@ from gongkai import schema
 from gongkai.model import CellState
 from gongkai.normalize import compact, nfkc
 
+from .budget import check
 from .cells import parse_cell
 from .grid import Document, SourceCell
 
@@ -68,6 +69,7 @@ def rows_of(doc: Document) -> list[Row]:
     cur = Row()
     for table in doc.tables:
         for grid_row in table.rows:
+            check()
             for cell in grid_row:
                 if cell.span_copy:
                     continue

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .budget import check
+
 MAX_DIGITS = 120  # a row's digit run longer than this is not a table row we can cut
 MAX_WORK = 100_000  # search steps per row (one step = one piece tried)
 MAX_KEPT = 5_000  # surviving cuts kept per row
@@ -203,6 +205,8 @@ class _Search:
         if self.work >= self.limit:
             raise _GiveUp
         self.work += 1
+        if not self.work & 0xFFF:
+            check()
 
     def _chunk(self, j: int, p: int, i: int) -> None:
         """Place cell i starting at digit p of chunk j."""

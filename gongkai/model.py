@@ -35,6 +35,7 @@ class ExtractStatus(StrEnum):
     NOT_A_REPORT = "not_a_report"  # a letter, an interpretation (解读), a notice ...
     NEEDS_OCR = "needs_ocr"  # tables are images / no text layer
     UNSUPPORTED_FORMAT = "unsupported_format"
+    TOO_COMPLEX = "too_complex"  # stopped: past the document's budget of time or of operators/objects
     UNREADABLE = "unreadable"  # empty, binary garbage, undecodable
     CRASHED = "crashed"  # a bug of ours; the run goes on
 
