@@ -81,7 +81,11 @@ def _stream_cells(region: str, first_line: int) -> list[SourceCell]:
 def _row_cells(region: str, first_line: int) -> list[list[SourceCell]]:
     rows: list[list[SourceCell]] = []
     for i, line in enumerate(region.split("\n")):
-        if not line.strip() or _MD_RULE.match(line):
+        if not line.strip() or _MD_RULE.match(line) or _PAGE_NUMBER.match(line):
+            continue
+        if "|" not in line:
+            # a line between the pipe rows (text converted from PDF): `行政许可 97` is a row too
+            rows.append(_split_line(line.strip(), first_line + i))
             continue
         parts = line.split("|")
         if line.strip().startswith("|"):
@@ -95,6 +99,21 @@ def _row_cells(region: str, first_line: int) -> list[list[SourceCell]]:
 _NUMBER_TOKEN = r"(?:[-+]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|/|—|-)"
 _NUMBERS_ONLY = re.compile(rf"^{_NUMBER_TOKEN}(?:\s+{_NUMBER_TOKEN})+$")
 _LABEL_THEN_NUMBERS = re.compile(rf"^(.*?[^\d\s,.+-])\s+({_NUMBER_TOKEN}(?:\s+{_NUMBER_TOKEN})*)$")
+
+
+# A running page number (`— 4 —`, `- 3 -`) printed between the halves of a table.
+_PAGE_NUMBER = re.compile(r"^\s*[-—–]+\s*\d{1,4}\s*[-—–]+\s*$")
+
+
+def _split_line(line: str, line_no: int) -> list[SourceCell]:
+    """`label 95 0 0` → the label and its numbers; a line of numbers → its numbers; else one cell."""
+    if _NUMBERS_ONLY.match(line):
+        return [SourceCell(v, line_no, j) for j, v in enumerate(line.split())]
+    m = _LABEL_THEN_NUMBERS.match(line)
+    if m:
+        return [SourceCell(m.group(1).strip(), line_no, 0),
+                *(SourceCell(v, line_no, 1 + j) for j, v in enumerate(m.group(2).split()))]
+    return [SourceCell(line, line_no, 0)]
 
 
 def _line_cells(region: str, first_line: int) -> list[SourceCell]:
