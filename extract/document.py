@@ -17,7 +17,7 @@ from gongkai.normalize import simplify_document
 from gongkai.sniff import sniff
 
 from . import checks as checks_mod
-from . import completeness
+from . import completeness, prose
 from .errors import ExtractError, UnsupportedFormatError
 from .grid import TABLE_SECTIONS, Document
 from .mapping import map_document
@@ -143,7 +143,7 @@ def _extract(data: bytes, content_type: str | None, result: ExtractResult) -> No
                 mapped.issues.append(Issue("tables_from_text", "no table markup: cells read from the page text"))
     if meta.year is not None and meta.year < 2019 and "第二十条" not in doc.text:
         # Before 2019 there was no uniform table (spec §6): never force those into the 2019/2021 keys.
-        mapped.cells, mapped.versions, mapped.issues = [], {}, []
+        mapped.cells, mapped.versions, mapped.issues, mapped.prose = [], {}, [], []
     result.errors.extend(mapped.issues)
     result.format_version = dict(mapped.versions)
     cells = {c.key: c for c in mapped.cells}
@@ -152,6 +152,7 @@ def _extract(data: bytes, content_type: str | None, result: ExtractResult) -> No
     checks += checks_mod.check_printed_subtotals(cells, mapped.versions)
     checks += checks_mod.detect_split_digits(cells, checks)
     checks += checks_mod.check_domains(mapped.cells)
+    checks += prose.check(mapped.prose, cells)
     result.cells = [*mapped.cells, *derived]
     result.checks = checks
     result.missing, accounted = completeness.account(mapped, cells)

@@ -9,6 +9,7 @@ from gongkai.model import Cell, Issue
 
 from .columns import ShortRow
 from .placement import Choice, Placement
+from .prose import Statement
 from .rows import Row
 
 
@@ -30,6 +31,7 @@ class Mapped:
     placements: dict[str, Placement] = field(default_factory=dict)
     # Form rows whose values are printed but could not be placed: (table, row_key) → why.
     unplaced_rows: dict[tuple[str, str], str] = field(default_factory=dict)
+    prose: list[Statement] = field(default_factory=list)  # numbers the text restates (P-1)
 
     def group_rows_of(self, table: str) -> list[tuple[str, Row]]:
         return [(k, r) for t, k, r in self.group_rows if t == table]

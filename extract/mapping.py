@@ -18,7 +18,7 @@ from gongkai import schema
 from gongkai.model import Cell, CellState, Issue
 from gongkai.normalize import compact
 
-from . import columns, labels, placement, resolve
+from . import columns, labels, placement, prose, resolve
 from .cells import is_blank, parse_cell
 from .columns import ShortRow
 from .grid import Document
@@ -318,7 +318,8 @@ def map_document(doc: Document, year: int | None) -> Mapped:
         v4 = out.versions.get("applications", fallback)
         out.versions["review_litigation"] = v4
         map_review(t4, v4, out)
-    resolve.resolve(out, _emit, _append)
+    out.prose = prose.statements(doc.text, out.versions)
+    resolve.resolve(out, _emit, _append, prose.by_table(out.prose))
     out.found = {c.table for c in out.cells} | {t for t, p in out.placements.items()
                                                  if p.unplaced or p.conflicts or p.choices}
     for t in list(out.versions):

@@ -23,7 +23,7 @@ from .split import value_of
 _KEY = tuple[str, str, str]
 MAX_COMBOS = 100_000
 # A number the report's text restates: the cells whose sum it is, and the number.
-Statement = tuple[tuple[_KEY, ...], Decimal]
+Stated = tuple[tuple[_KEY, ...], Decimal]
 
 
 class Emit(Protocol):
@@ -48,7 +48,7 @@ def _holds_all(idents: Iterable[schema.Identity], vals: dict[_KEY, Decimal | Non
     return all(could_hold(i, vals, present) for i in idents if cells & set(i.cells))
 
 
-def _stated(statements: Iterable[Statement], vals: dict[_KEY, Decimal | None], present: set[_KEY],
+def _stated(statements: Iterable[Stated], vals: dict[_KEY, Decimal | None], present: set[_KEY],
             cells: set[_KEY]) -> bool:
     """No number restated in the text is contradicted (only statements whose cells are all known)."""
     for keys, number in statements:
@@ -60,7 +60,7 @@ def _stated(statements: Iterable[Statement], vals: dict[_KEY, Decimal | None], p
 
 
 def _choose(out: Mapped, table: str, version: str, choice: Choice, emit: Emit,
-            statements: dict[str, list[Statement]]) -> None:
+            statements: dict[str, list[Stated]]) -> None:
     ts = schema.spec(table, version)
     block_of = {r.key: b for b in ts.blocks for r in b.rows}
     vals, present = _known(out, table)
@@ -99,7 +99,7 @@ def _choose(out: Mapped, table: str, version: str, choice: Choice, emit: Emit,
 
 
 def _short(out: Mapped, version: str, short: ShortRow, append: Append,
-           statements: dict[str, list[Statement]]) -> None:
+           statements: dict[str, list[Stated]]) -> None:
     vals, present = _known(out, short.table)
     mine = {(short.block, short.row_key, c.key) for c in short.cols}
     kept = prune(short, vals, present, _idents(short.table, version))
@@ -139,14 +139,45 @@ def _trial(short: ShortRow, option: tuple[int, ...]) -> dict[_KEY, Decimal | Non
             for j, t in zip(option, short.texts, strict=True)}
 
 
-def resolve(out: Mapped, emit: Emit, append: Append, statements: dict[str, list[Statement]] | None = None) -> None:
+def resolve(out: Mapped, emit: Emit, append: Append, statements: dict[str, list[Stated]] | None = None) -> None:
     statements = statements or {}
     for table, version, choice in out.choices:
         _choose(out, table, version, choice, emit, statements)
     for short in out.short:
         _short(out, out.versions[short.table], short, append, statements)
+    _settle_cuts(out, append, statements)
     if out.open_cuts and "applications" in out.versions:
         resolve_by_table(out, out.versions["applications"], append)
+
+
+def _settle_cuts(out: Mapped, append: Append, statements: dict[str, list[Stated]]) -> None:
+    """Open cuts of a run of digits that a number restated in the text narrows (制发的规范性文件77件
+    against `77132470`). A statement that no cut agrees with is ignored here (P-1 reports it); a
+    cell is filled only where every remaining cut agrees."""
+    for (table, row_key), (cols, cuts) in list(out.open_cuts.items()):
+        at = {(c.row_key, c.col_key): i for i, c in enumerate(out.cells) if c.table == table and c.row_key == row_key}
+        if not at:
+            continue
+        block = out.cells[next(iter(at.values()))].block
+        index = {(block, row_key, col.key): j for j, col in enumerate(cols)}
+        kept = cuts
+        for keys, number in statements.get(table, []):
+            if not all(k in index for k in keys):
+                continue
+            narrowed = [c for c in kept if sum((value_of(c[index[k]]) for k in keys), Decimal(0)) == number]
+            kept = narrowed or kept
+        if len(kept) == len(cuts):
+            continue
+        out.open_cuts[(table, row_key)] = (cols, kept)
+        for j, col in enumerate(cols):
+            texts = {c[j] for c in kept}
+            pos = at.get((row_key, col.key))
+            if len(texts) != 1 or pos is None or "ambiguous_split" not in out.cells[pos].flags:
+                continue
+            old = out.cells[pos]
+            tmp = Mapped()
+            append(tmp, table, block, row_key, col, texts.pop(), f"{old.ref}#{j}", ["split_from_run", "split_by_prose"])
+            out.cells[pos] = tmp.cells[0]
 
 
 def resolve_by_table(out: Mapped, version: str, append: Append) -> None:
