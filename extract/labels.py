@@ -76,11 +76,16 @@ def is_placeholder(leaf: str) -> bool:
 
 
 def cut_short_of(leaf: str, rows: tuple[schema.Row, ...]) -> list[schema.Row]:
-    """Rows whose label starts with this one: a label the source cut short (（二）部分公)."""
+    """Rows whose label this one is a piece of: a label the source cut short (（二）部分公), or a
+    line of a label wrapped over several (行政机关不再处理其政府信息公, in two rows' labels)."""
     core = _NUMBERING_PREFIX.sub("", compact(leaf))
     if len(core) < 2:
         return []
-    return [r for r in rows if _NUMBERING_PREFIX.sub("", compact(r.zh)).startswith(core)]
+    full = [(r, _NUMBERING_PREFIX.sub("", compact(r.zh))) for r in rows]
+    return [r for r, label in full if label.startswith(core) or (len(core) >= _MIN_PIECE and core in label)]
+
+
+_MIN_PIECE = 5  # shorter pieces from inside a label (其他, 申请) name nothing
 
 
 def group_of(leaf: str, groups: tuple[schema.Row, ...]) -> schema.Row | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import opencc
 
@@ -47,3 +47,27 @@ def simplify_document(text: str) -> str:
     if "(" in t:
         t = _PINYIN.sub("", t)
     return _T2S.convert(t)
+
+
+@cache
+def _traditional_forms() -> dict[str, str]:
+    """Simplified character → the traditional characters OpenCC turns into it (复 → 複復)."""
+    chars = [chr(i) for i in range(0x4E00, 0xA000)]
+    out: dict[str, str] = {}
+    for t, s in zip(chars, _T2S.convert("\n".join(chars)).split("\n"), strict=True):
+        if t != s and len(s) == 1:
+            out[s] = out.get(s, "") + t
+    return out
+
+
+def loose(word: str) -> str:
+    """A regular expression for a simplified word as reports print it: each character also in its
+    traditional forms, spaces or a table pipe between characters, punctuation optional."""
+    forms = _traditional_forms()
+    parts = []
+    for ch in word:
+        if _PUNCT.fullmatch(ch):
+            parts.append(f"(?:{re.escape(ch)})?")
+        else:
+            parts.append(f"[{ch}{forms.get(ch, '')}]")
+    return r"[\s|]*".join(parts)

@@ -490,6 +490,8 @@ def _t3_group(version: str, group: str) -> tuple[tuple[str, str, str], ...]:
 
 
 _NOT_COMBINED = r"(?<![及和与、])"  # 予以公开及部分公开208件 is two outcomes together: no fact
+# `1件涉及政府信息公开工作的行政复议`: the number comes first, tied to the noun by these words only.
+_ABOUT = r"(?:涉及|因|有关|关于)[^，。；、,;:]{0,18}?"
 
 
 def _t3_facts(version: str) -> tuple[ProseFact, ...]:
@@ -517,9 +519,9 @@ def _t4_facts() -> tuple[ProseFact, ...]:
     suits = tuple(("", case, f"{g}_{REVIEW_LEAVES[-1]}") for g in REVIEW_GROUPS[1:])
     return (
         ProseFact("review_total", t, review, (r"行政复议(?:案件)?(?:数)?(?:共|为|数为)?",),
-                  (r"[^，。；]{0,20}?行政复议",), context="信息公开"),
+                  (rf"{_ABOUT}行政复议",), context="信息公开"),
         ProseFact("suit_total", t, suits, (r"行政诉讼(?:案件)?(?:数)?(?:共|为|数为)?",),
-                  (r"[^，。；]{0,20}?行政诉讼",), context="信息公开"),
+                  (rf"{_ABOUT}行政诉讼",), context="信息公开"),
     )
 
 
@@ -535,7 +537,7 @@ def _t2_facts() -> tuple[ProseFact, ...]:
             verb = "(?:" + "|".join(c.aliases) + ")"
             out.append(ProseFact(
                 f"{r.key}.{c.key}", ts.name, ((block.key, r.key, c.key),),
-                (rf"{verb}(?:了|的)?{noun}(?:共)?", rf"{noun}(?:(?!{others})[^。；]){{0,20}}?{verb}(?:了|的)?(?:共)?"),
+                (rf"{verb}(?:了|的)?{noun}(?:共)?", rf"{noun}(?:(?!{others})[^。；;]){{0,20}}?{verb}(?:了|的)?(?:共)?"),
                 versions=("v2021",)))
     return tuple(out)
 

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import re
 
+from gongkai import schema
+from gongkai.normalize import loose
+
 from ..grid import Document, SourceCell, Table
 
-# Where the statistical part of a report starts and ends (narrative numbers stay out).
-_START = re.compile(r"第\s*二\s*十\s*[条條]\s*第|信息[内內]容\s*\|?\s*本年")
-_END = re.compile(r"[五5]\s*[、.．]\s*(?:政府信息公开工作)?存在的?主要问题|[五5]\s*[、.．]\s*存在|五、存在|五、存在的主要問題|五、存在的主要問題")
-_T3_START = re.compile(r"本列数据|本列數據|申请人情况|申請人情況")
+# Where the statistical part of a report starts and ends (narrative numbers stay out): the words
+# only the tables print (the registry's first two markers of 表二 and of 表三), and section 五、存在….
+_START = re.compile("|".join(loose(w) for w in schema.TABLE_STARTS["active_disclosure"][:2]))
+_END = re.compile(r"[五5]\s*[、.．]\s*(?:政府信息公开工作)?存在")
+_T3_START = re.compile("|".join(loose(w) for w in schema.TABLE_STARTS["applications"][:2]))
 _PIPE_ONLY = re.compile(r"^\s*\|{2,}\s*$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 # A digit run in run-together text, optionally signed, with a decimal part and a unit.
