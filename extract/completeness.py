@@ -14,13 +14,9 @@ from collections import defaultdict
 from gongkai import schema
 from gongkai.model import Cell, Check, CheckStatus, Issue, Missing, MissingReason
 
-from .mapped import Mapped
+from .mapped import Mapped, row_name
 
 _KEY = tuple[str, str, str, str]
-
-
-def _row_name(table: str, block: str, row: str) -> str:
-    return f"{table}/{block + '/' if block else ''}{row}"
 
 
 def account(mapped: Mapped, cells: dict[_KEY, Cell]) -> tuple[list[Missing], list[Issue]]:
@@ -39,7 +35,7 @@ def account(mapped: Mapped, cells: dict[_KEY, Cell]) -> tuple[list[Missing], lis
         for (block, row), cols in by_row.items():
             reason, why = _reason(mapped, table, block, row, read_rows)
             missing.extend(Missing(table, block, row, col, reason) for col in cols)
-            name = _row_name(table, block, row)
+            name = row_name(table, block, row)
             if reason is MissingReason.CELL_MISSING:
                 issues.append(Issue(reason.value, f"{name}: {len(cols)} cell(s) not printed in the row: {', '.join(cols)}"))
             else:

@@ -13,6 +13,11 @@ from .prose import Statement
 from .rows import Row
 
 
+def row_name(table: str, block: str, row: str) -> str:
+    """How errors name a form row: table/block/row_key (no block for 表三 and 表四)."""
+    return f"{table}/{block + '/' if block else ''}{row}"
+
+
 @dataclass
 class Mapped:
     cells: list[Cell] = field(default_factory=list)

@@ -22,7 +22,7 @@ from . import columns, labels, placement, prose, resolve
 from .cells import is_blank, parse_cell
 from .columns import ShortRow
 from .grid import Document
-from .mapped import Mapped
+from .mapped import Mapped, row_name
 from .placement import Line
 from .rows import Row, Token, rows_of, split_tables
 from .split import solve
@@ -200,7 +200,7 @@ def _map_table(out: Mapped, table: str, version: str, rows: list[Row]) -> None:
         if key in placed.by_order:
             flags.append("placed_by_order")
             named = f"labels printed apart name it ({line.why})" if line.why else "its label is missing"
-            out.issues.append(Issue("label_by_position", f"{table}/{key}: placed by its place between labelled rows; "
+            out.issues.append(Issue("label_by_position", f"{row_name(table, block, key)}: placed by its place between labelled rows; "
                                     f"{named}"))
             filled = [t for t in row.values if not is_blank(t.text)]
             if len(row.values) > len(cols_of[block]) == len(filled):
@@ -209,7 +209,7 @@ def _map_table(out: Mapped, table: str, version: str, rows: list[Row]) -> None:
     for key, clash in placed.conflicts.items():
         _emit_conflict(out, table, block_of[key], key, cols_of[block_of[key]], clash)
     for key in placed.duplicates:
-        out.issues.append(Issue("duplicate_row", f"{table}/{key}: printed twice with the same values", "info"))
+        out.issues.append(Issue("duplicate_row", f"{row_name(table, block_of[key], key)}: printed twice with the same values", "info"))
     for line, why in placed.unplaced:
         out.issues.append(Issue("values_unplaced", f"{table}: value row {' '.join(line.texts())[:60]!r} not placed: {why}"))
     out.choices.extend((table, version, c) for c in placed.choices)
@@ -232,7 +232,7 @@ def _emit_conflict(out: Mapped, table: str, block: str, key: str, cols: list[sch
                    clash: list[Line]) -> None:
     """The same form row printed twice with different values: no value is read, both are kept."""
     shown = [" ".join(x for x in ln.texts()) for ln in clash]
-    out.issues.append(Issue("conflicting_values", f"{table}/{key}: printed {len(clash)} times with different values: "
+    out.issues.append(Issue("conflicting_values", f"{row_name(table, block, key)}: printed {len(clash)} times with different values: "
                             + " / ".join(shown), "error"))
     for j, col in enumerate(cols):
         cands = sorted({ln.texts()[j] if j < len(ln.texts()) else "" for ln in clash})

@@ -15,7 +15,7 @@ from gongkai.model import Cell, CellState, Issue
 
 from .cells import parse_cell
 from .columns import ShortRow, agreed, could_hold, prune
-from .mapped import Mapped
+from .mapped import Mapped, row_name
 from .placement import Choice
 from .rows import Row
 from .split import value_of
@@ -85,7 +85,7 @@ def _choose(out: Mapped, table: str, version: str, choice: Choice, emit: Emit,
     if len(survivors) == 1:
         for line, key in zip(choice.lines, survivors[0], strict=True):
             block = block_of[key]
-            out.issues.append(Issue("label_by_position", f"{table}/{key}: placed among {len(choice.ways)} possible "
+            out.issues.append(Issue("label_by_position", f"{row_name(table, block.key, key)}: placed among {len(choice.ways)} possible "
                                     "rows by the identities; its label is missing or printed apart"))
             emit(out, table, version, block.key, key, [c for c in block.cols if not c.derived], line.row,
                  ["placed_by_order", "placed_by_identity"])
@@ -125,7 +125,7 @@ def _short(out: Mapped, version: str, short: ShortRow, append: Append,
         shown = "|".join(sorted(t or "(none)" for t in options))
         out.cells.append(Cell(short.table, short.block, short.row_key, col.key, None, texts, CellState.BLANK,
                               short.refs[0], flags=[*short.flags, "ambiguous_columns", "candidates:" + shown]))
-    name = f"{short.table}/{short.block + '/' if short.block else ''}{short.row_key}"
+    name = row_name(short.table, short.block, short.row_key)
     if unsure:
         out.issues.append(Issue("ambiguous_columns", f"{name}: {len(short.texts)} values ({texts}) for {len(short.cols)} "
                                 f"columns; {len(kept)} placements remain, cells left blank: {', '.join(unsure)}"))
