@@ -9,12 +9,14 @@ candidate puts the same value there (or leaves it unprinted); elsewhere it stays
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
 
 from gongkai import schema
+from gongkai.model import Cell
 
 from .cells import parse_cell
 
@@ -34,6 +36,32 @@ class ShortRow:
     refs: list[str]
     options: list[tuple[int, ...]]  # for each option, the column index of every printed value
     flags: list[str]
+    full_line: bool = False  # a grid line as wide as its table: its cells' columns are the printed ones
+
+
+_GRID_REF = re.compile(r"^t(\d+)r\d+c(\d+)$")
+
+
+def by_header(short: ShortRow, cells: Iterable[Cell]) -> tuple[int, ...] | None:
+    """The placement the grid itself gives: a short line as wide as its table (a cell merged from
+    the row above, not a cell missing from the markup) whose cells sit in the grid columns that the
+    table's full rows of the same block read as this row's columns."""
+    refs = [_GRID_REF.match(r) for r in short.refs]
+    if not short.full_line or not all(refs):
+        return None
+    table = refs[0].group(1) if refs[0] else ""
+    at: dict[str, set[int]] = {}
+    for c in cells:
+        m = _GRID_REF.match(c.ref)
+        if m and c.table == short.table and c.block == short.block and m.group(1) == table and not c.derived:
+            at.setdefault(c.col_key, set()).add(int(m.group(2)))
+    if any(len(at.get(col.key, ())) != 1 for col in short.cols):
+        return None
+    index = {next(iter(at[col.key])): j for j, col in enumerate(short.cols)}
+    option = tuple(index.get(int(m.group(2)), -1) for m in refs if m)
+    if -1 in option or list(option) != sorted(set(option)):
+        return None
+    return option
 
 
 def options(n_values: int, n_cols: int) -> list[tuple[int, ...]]:

@@ -103,7 +103,7 @@ def _emit(
     if len(values) < n:
         # never filled left to right: placed later, as far as the identities decide (resolve.py)
         out.short.append(ShortRow(table, block, row_key, cols, [t.text for t in values], [t.ref for t in values],
-                                  columns.options(len(values), n), flags))
+                                  columns.options(len(values), n), flags, all(t.full_line for t in values)))
         return
     for tok, col in zip(values, cols, strict=False):
         _append(out, table, block, row_key, col, tok.text, tok.ref, list(flags))

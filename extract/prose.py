@@ -21,8 +21,6 @@ from gongkai.normalize import simplify_document
 _KEY = tuple[str, str, str]
 _UNIT = r"(?:件|条|宗|份|个|起)"
 _SENTENCE_END = re.compile(r"[。！？!?]")
-# Words only the tables print: the narrative ends at the first of them.
-_TABLES_BEGIN = ("第二十条第", "申请人情况", "本列数据")
 MAX_PROSE = 60_000  # characters of narrative read
 
 
@@ -40,7 +38,7 @@ class Statement:
 def narrative(text: str) -> str:
     """The report's text before its tables, simplified, without spaces (PDF lines break words)."""
     flat = re.sub(r"\s+", "", simplify_document(text[: MAX_PROSE * 2]))
-    ends = [p for p in (flat.find(m) for m in _TABLES_BEGIN) if p >= 0]
+    ends = [p for p in (flat.find(m) for m in schema.TABLE_ONLY_WORDS) if p >= 0]  # where the tables begin
     return flat[: min(ends)] if ends else flat[:MAX_PROSE]
 
 

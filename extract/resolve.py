@@ -14,7 +14,7 @@ from gongkai import schema
 from gongkai.model import Cell, CellState, Issue
 
 from .cells import parse_cell
-from .columns import ShortRow, agreed, could_hold, prune
+from .columns import ShortRow, agreed, by_header, could_hold, prune
 from .mapped import Mapped, row_name
 from .placement import Choice
 from .rows import Row
@@ -102,6 +102,9 @@ def _short(out: Mapped, version: str, short: ShortRow, append: Append,
            statements: dict[str, list[Stated]]) -> None:
     vals, present = _known(out, short.table)
     mine = {(short.block, short.row_key, c.key) for c in short.cols}
+    header = by_header(short, out.cells)
+    if header is not None:
+        short.options = [header]  # the markup places each cell; the checks judge the values
     kept = prune(short, vals, present, _idents(short.table, version))
     by_ident = len(kept) < len(short.options)
     if not kept:
@@ -111,7 +114,7 @@ def _short(out: Mapped, version: str, short: ShortRow, append: Append,
                                          present | set(_trial(short, o)), mine)]
     by_prose = bool(stated) and len(stated) < len(kept)
     kept = stated or kept
-    how = ["placed_by_identity"] if by_ident else []
+    how = ["placed_by_header"] if header is not None else ["placed_by_identity"] if by_ident else []
     how += ["placed_by_prose"] if by_prose else []
     texts = " ".join(short.texts)
     unsure = []

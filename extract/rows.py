@@ -23,6 +23,9 @@ class Token:
     ref: str
     glued: bool = False
     value: bool = False
+    # In a grid: the token's line spans every column of its table (span copies counted), so the
+    # columns its cells sit in are the printed ones, not shifted by a cell missing from the markup.
+    full_line: bool = False
 
 
 @dataclass
@@ -83,11 +86,13 @@ def rows_of(doc: Document) -> list[Row]:
     rows: list[Row] = []
     cur = Row()
     for table in doc.tables:
+        width = max((c.col for r in table.rows for c in r), default=0)
         for grid_row in table.rows:
+            full = table.kind == "grid" and max((c.col for c in grid_row), default=-1) == width
             for cell in grid_row:
                 if cell.span_copy:
                     continue
-                tok = Token(cell.text, _ref(table.index, table.kind, cell), cell.glued, _is_value(cell))
+                tok = Token(cell.text, _ref(table.index, table.kind, cell), cell.glued, _is_value(cell), full)
                 if tok.value:
                     cur.values.append(tok)
                 else:

@@ -292,13 +292,15 @@ TABLE_LABELS = {
 }
 
 # Words that open each table (compact: simplified, no spaces or punctuation). Tables are found by
-# these, not by section numbers. The first two of 表二 and 表三 are printed only by the tables, so
-# they also locate the statistical part in a report's whole text; the others only inside it.
+# these, not by section numbers.
 TABLE_STARTS = {
     "active_disclosure": ("第二十条第", "信息内容本年"),
     "applications": ("本列数据", "申请人情况", "本年新收", "收到和处理政府信息公开"),
-    "review_litigation": ("行政复议",),
+    "review_litigation": ("行政复议", "未经复议直接起诉"),
 }
+# Of those, the words printed only by the tables (never by the narrative): they locate the
+# statistical part in a report's whole text.
+TABLE_ONLY_WORDS = ("第二十条第", "信息内容本年", "本列数据", "申请人情况", "未经复议直接起诉")
 # Headings of the sections after the last table.
 TABLES_END = ("存在的主要问题", "存在主要问题", "改进情况")
 # Words of the tables' header rows: a row "label" that is one of them means the label cell was blank.

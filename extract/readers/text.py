@@ -17,11 +17,10 @@ from gongkai.normalize import loose
 
 from ..grid import Document, SourceCell, Table
 
-# Where the statistical part of a report starts and ends (narrative numbers stay out): the words
-# only the tables print (the registry's first two markers of 表二 and of 表三), and section 五、存在….
-_START = re.compile("|".join(loose(w) for w in schema.TABLE_STARTS["active_disclosure"][:2]))
+# Where the statistical part of a report starts and ends (narrative numbers stay out): the first
+# word only the tables print (schema.TABLE_ONLY_WORDS), and section 五、存在….
+_START = re.compile("|".join(loose(w) for w in schema.TABLE_ONLY_WORDS))
 _END = re.compile(r"[五5]\s*[、.．]\s*(?:政府信息公开工作)?存在")
-_T3_START = re.compile("|".join(loose(w) for w in schema.TABLE_STARTS["applications"][:2]))
 _PIPE_ONLY = re.compile(r"^\s*\|{2,}\s*$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 # A digit run in run-together text, optionally signed, with a decimal part and a unit.
@@ -42,8 +41,6 @@ def _unhide(text: str) -> str:
 
 def _region(text: str) -> tuple[str, int]:
     m = _START.search(text)
-    if not m:
-        m = _T3_START.search(text)
     if not m:
         return "", 0
     start = m.start()
@@ -120,12 +117,21 @@ def _split_line(line: str, line_no: int) -> list[SourceCell]:
     return [SourceCell(line, line_no, 0)]
 
 
+# `规章000`: a row label with its digits run together on one line (the cells' boundaries lost).
+_LABEL_THEN_RUN = re.compile(r"^(.*[\u4e00-\u9fff）)])(\d+)$")
+
+
 def _line_cells(region: str, first_line: int) -> list[SourceCell]:
     lines = region.split("\n")
     paragraphs = sum(1 for x in lines if x == "") > len(lines) / 3
     cells: list[SourceCell] = []
     for i, line in enumerate(lines):
         if line == "" or (not paragraphs and not line.strip()):
+            continue
+        glued = _LABEL_THEN_RUN.match(line.strip())
+        if glued:
+            cells.append(SourceCell(glued.group(1), first_line + i, len(cells)))
+            cells.append(SourceCell(glued.group(2), first_line + i, len(cells), glued=True))
             continue
         if _NUMBERS_ONLY.match(line.strip()):
             cells.extend(SourceCell(v, first_line + i, len(cells) + j) for j, v in enumerate(line.split()))

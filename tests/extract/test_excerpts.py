@@ -244,3 +244,43 @@ def test_excerpt_sources_are_named() -> None:
         rows = {r["file"]: r for r in csv.DictReader(f)}
     assert set(rows) == {p.name for p in EXCERPTS.glob("*.txt")}
     assert all(r["source_repo"] or r["original_url"] for r in rows.values())
+
+
+def test_a_cell_merged_from_the_row_above_is_placed_by_the_grid() -> None:
+    """A value cell spanning two rows (rowspan): the lower row prints one cell fewer, but its line is
+    as wide as the table, so the grid's columns place its cells; the merged cell is reported missing."""
+    name = "html_2024_fujian_pingtan_gov.html"
+    html = (DOCS / name).read_text(encoding="utf-8")
+    td = re.compile(r"<td[^>]*>.*?</td>", re.S)
+    above = html.index("二、上年结转政府信息公开申请数量")
+    merged = list(td.finditer(html, above))[1]  # after the label: 自然人, 商业企业
+    html = html[: merged.start()] + merged.group(0).replace("<td ", '<td rowspan="2" ', 1) + html[merged.end():]
+    below = html.index("（一）予以公开")
+    gone = list(td.finditer(html, below))[1]
+    html = html[: gone.start()] + html[gone.end():]
+    r = extract_document(html.encode(), name)
+    truth = load_truth()[name]
+    assert not score(r, truth).wrong
+    row = {c.col_key: c for c in r.cells if c.row_key == "granted" and not c.derived}
+    assert "commercial_enterprise" not in row and len(row) == 6
+    assert all("placed_by_header" in c.flags and c.value == truth[c.key][0] for c in row.values())
+    assert ("applications", "", "granted", "commercial_enterprise", MissingReason.CELL_MISSING) in {
+        (m.table, m.block, m.row_key, m.col_key, m.reason) for m in r.missing}
+
+
+REAL = ROOT / "tests" / "fixtures" / "real"
+
+
+def test_a_label_and_its_digits_run_together_on_one_line() -> None:
+    """`规章000` in one-cell-per-line text: the digits are the row's cells, cut by the row's rules."""
+    r = extract_document((REAL / "textflat_partial_2025_liaoning_haicheng_xisizhen.txt").read_bytes(), "x.txt")
+    art20_1 = {c.key: c.value for c in r.cells if c.block == "art20_1"}
+    assert len(art20_1) == 6 and set(art20_1.values()) == {0}
+
+
+def test_a_page_that_starts_with_table_four_is_read() -> None:
+    """PDF text of a page holding only 表四 (its header one character per line): found by the words
+    only 表四 prints (未经复议直接起诉), not lost as no_tables."""
+    r = extract_document((REAL / "pdftext_partial_2022_shandong_weihai_wendeng_xinfangju_dept.txt").read_bytes(), "x")
+    cases = [c for c in r.cells if c.table == "review_litigation"]
+    assert len(cases) == 15 and all(c.value == 0 for c in cases)
