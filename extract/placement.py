@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import combinations
+from math import comb
 
 from .cells import is_blank
 from .rows import Row
 
 MAX_WAYS = 64  # placements of unlabelled rows tried against the identities
+MAX_TRIES = 20_000  # order-keeping assignments looked at
 
 
 @dataclass
@@ -112,6 +114,12 @@ def _ways(run: list[Line], slots: list[str]) -> list[tuple[str, ...]]:
 def _fill(out: Placement, run: list[Line], slots: list[str], seen: set[str], after: str | None,
           before: str | None) -> None:
     where = f"between {after or 'the start'} and {before or 'the end'}"
+    if len(run) <= len(slots) and comb(len(slots), len(run)) > MAX_TRIES:
+        for ln in run:  # bounded work on any input: so many ways would decide nothing anyway
+            out.unplaced.append((ln, f"too many ways to place {len(run)} unlabelled value rows {where}"))
+        for k in slots:
+            out.unplaced_rows.setdefault(k, f"too many ways to place the unlabelled value rows {where}")
+        return
     ways = _ways(run, slots) if len(run) <= len(slots) else []
     if len(ways) > 1:
         # labels printed in the table (away from their values) say which rows the source has
