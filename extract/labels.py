@@ -34,26 +34,50 @@ def segments(label: str) -> tuple[str, ...]:
     return out
 
 
-def _in_segment(seg: str, rows: tuple[schema.Row, ...]) -> schema.Row | None:
-    """The row whose keyword comes first in one label part (ties: the longer keyword)."""
-    core = _NUMBERING_PREFIX.sub("", seg)
-    best: tuple[int, int, schema.Row] | None = None
-    for r in rows:
-        if r.exact:
-            if core in r.keywords:
-                return r
-            continue
-        for k in r.keywords:
-            pos = seg.find(k)
-            if pos >= 0 and (best is None or (pos, -len(k)) < best[:2]):
-                best = (pos, -len(k), r)
-    return best[2] if best else None
+class _Index:
+    """One set of form rows, ready for matching: every keyword in one pattern, longest first, so a
+    search finds the keyword that comes first in a label part (ties: the longer one)."""
+
+    def __init__(self, rows: tuple[schema.Row, ...]) -> None:
+        self.rows = rows  # kept alive: the index is found by the tuple's identity
+        self.exact = {k: r for r in rows if r.exact for k in r.keywords}
+        self.row_of: dict[str, schema.Row] = {}
+        for r in rows:
+            for k in () if r.exact else r.keywords:
+                self.row_of.setdefault(k, r)
+        words = sorted(self.row_of, key=len, reverse=True)
+        self.pattern = re.compile("|".join(map(re.escape, words))) if words else None
+        self.memo: dict[str, schema.Row | None] = {}
+
+    def in_segment(self, seg: str) -> schema.Row | None:
+        if seg in self.memo:
+            return self.memo[seg]
+        row = self.exact.get(_NUMBERING_PREFIX.sub("", seg))
+        if row is None and self.pattern is not None:
+            m = self.pattern.search(seg)
+            row = self.row_of[m.group(0)] if m else None
+        if len(self.memo) < 65536:
+            self.memo[seg] = row
+        return row
+
+
+_INDEXES: dict[int, _Index] = {}
+
+
+def _index(rows: tuple[schema.Row, ...]) -> _Index:
+    idx = _INDEXES.get(id(rows))
+    if idx is None or idx.rows is not rows:
+        if len(_INDEXES) > 256:
+            _INDEXES.clear()
+        idx = _INDEXES[id(rows)] = _Index(rows)
+    return idx
 
 
 def match_row(label: str, rows: tuple[schema.Row, ...]) -> schema.Row | None:
     """The form row a printed label names: the last part of the label that names one."""
+    idx = _index(rows)
     for seg in reversed(segments(label)):
-        row = _in_segment(seg, rows)
+        row = idx.in_segment(seg)
         if row is not None:
             return row
     return None
@@ -61,14 +85,16 @@ def match_row(label: str, rows: tuple[schema.Row, ...]) -> schema.Row | None:
 
 def rows_named(label: str, rows: tuple[schema.Row, ...]) -> list[schema.Row]:
     """Every form row named in a run of labels (labels a converter printed away from their values)."""
+    idx = _index(rows)
     out: list[schema.Row] = []
     for seg in segments(label):
-        row = _in_segment(seg, rows)
+        row = idx.in_segment(seg)
         if row is not None and row not in out:
             out.append(row)
     return out
 
 
+@lru_cache(maxsize=16384)
 def is_placeholder(leaf: str) -> bool:
     """A label that names no row because the label cell was blank: nothing or a header word."""
     c = compact(leaf)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from functools import cache
 
 from gongkai import schema
 from gongkai.model import Cell, CellState, Issue
@@ -177,11 +178,18 @@ def _lines(out: Mapped, table: str, rows: list[Row], form: tuple[schema.Row, ...
     return lines, seen
 
 
+@cache
+def _form(table: str, version: str) -> tuple[tuple[tuple[str, schema.Row], ...], tuple[schema.Row, ...],
+                                            tuple[schema.Row, ...]]:
+    """The printed rows in order (with their block), the same as one tuple, the group subtotals."""
+    ts = schema.spec(table, version)
+    order = tuple((b.key, r) for b in ts.blocks for r in b.rows if not r.derived)
+    return order, tuple(r for _, r in order), tuple(r for b in ts.blocks for r in b.rows if r.derived)
+
+
 def _map_table(out: Mapped, table: str, version: str, rows: list[Row]) -> None:
     ts = schema.spec(table, version)
-    order = [(b.key, r) for b in ts.blocks for r in b.rows if not r.derived]
-    form = tuple(r for _, r in order)
-    groups = tuple(r for b in ts.blocks for r in b.rows if r.derived)
+    order, form, groups = _form(table, version)
     block_of = {r.key: b for b, r in order}
     width = max(len([c for c in b.cols if not c.derived]) for b in ts.blocks)
     cols_of = {b.key: [c for c in b.cols if not c.derived] for b in ts.blocks}

@@ -16,12 +16,13 @@ from functools import cache
 
 from gongkai import schema
 from gongkai.model import Cell, Check, CheckStatus
-from gongkai.normalize import simplify_document
+from gongkai.normalize import loose, simplify_fast
 
 _KEY = tuple[str, str, str]
 _UNIT = r"(?:件|条|宗|份|个|起)"
 _SENTENCE_END = re.compile(r"[。！？!?]")
-MAX_PROSE = 60_000  # characters of narrative read
+_COUNT = re.compile(rf"\d{_UNIT}")
+MAX_PROSE = 30_000  # characters of narrative read (the restatements are in 总体情况, just before)
 
 
 @dataclass(frozen=True)
@@ -35,30 +36,33 @@ class Statement:
         return self.fact.cells
 
 
+# Where the tables begin: the first word only they print, in any script and spacing.
+_TABLES_BEGIN = re.compile("|".join(loose(w) for w in schema.TABLE_ONLY_WORDS))
+
+
 def narrative(text: str) -> str:
     """The report's text before its tables, simplified, without spaces (PDF lines break words)."""
-    flat = re.sub(r"\s+", "", simplify_document(text[: MAX_PROSE * 2]))
-    ends = [p for p in (flat.find(m) for m in schema.TABLE_ONLY_WORDS) if p >= 0]  # where the tables begin
-    return flat[: min(ends)] if ends else flat[:MAX_PROSE]
+    m = _TABLES_BEGIN.search(text)
+    head = text[: m.start()] if m else text[:MAX_PROSE]
+    return re.sub(r"\s+", "", simplify_fast(head[-MAX_PROSE:]))
 
 
 def statements(text: str, versions: dict[str, str]) -> list[Statement]:
     """Every restated number of a fact whose table was found, with the words that state it."""
-    prose = narrative(text)
+    # only sentences that count something are read: most of a narrative counts nothing
+    sentences = [s for s in _SENTENCE_END.split(narrative(text)) if _COUNT.search(s)]
     found: dict[tuple[str, Decimal], Statement] = {}
     for version in sorted(set(versions.values())):
         for fact, pattern in _compiled(version):
             if versions.get(fact.table) != version:
                 continue
-            for m in pattern.finditer(prose):
-                number = next(g for g in m.groups() if g is not None)
-                start = max((e.end() for e in _SENTENCE_END.finditer(prose, 0, m.start())), default=0)
-                end_m = _SENTENCE_END.search(prose, m.end())
-                sentence = prose[start: end_m.start() if end_m else len(prose)]
+            for sentence in sentences:
                 if fact.context and fact.context not in sentence:
                     continue
-                st = Statement(fact, Decimal(number), m.group(0))
-                found.setdefault((fact.name, st.value), st)
+                for m in pattern.finditer(sentence):
+                    number = next(g for g in m.groups() if g is not None)
+                    st = Statement(fact, Decimal(number), m.group(0))
+                    found.setdefault((fact.name, st.value), st)
     return list(found.values())
 
 
