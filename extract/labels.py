@@ -47,18 +47,28 @@ class _Index:
                 self.row_of.setdefault(k, r)
         words = sorted(self.row_of, key=len, reverse=True)
         self.pattern = re.compile("|".join(map(re.escape, words))) if words else None
+        self.label = {r.key: _NUMBERING_PREFIX.sub("", compact(_NOTE.sub("", simplify(r.zh)))) for r in rows}
         self.memo: dict[str, schema.Row | None] = {}
 
     def in_segment(self, seg: str) -> schema.Row | None:
         if seg in self.memo:
             return self.memo[seg]
-        row = self.exact.get(_NUMBERING_PREFIX.sub("", seg))
+        core = _NUMBERING_PREFIX.sub("", seg)
+        row = self.exact.get(core)
         if row is None and self.pattern is not None:
             m = self.pattern.search(seg)
-            row = self.row_of[m.group(0)] if m else None
+            row = self.row_of[m.group(0)] if m and self._names(core, m.group(0), self.row_of[m.group(0)]) else None
         if len(self.memo) < 65536:
             self.memo[seg] = row
         return row
+
+    def _names(self, core: str, word: str, row: schema.Row) -> bool:
+        """A label part names a row when it is about as long as the row's label, or starts with the
+        row's word (an explanation follows), or ends with it (header words came before): a word of the
+        row inside a longer text about something else (依法主动公开的行政处罚结果) does not."""
+        label = self.label[row.key]
+        return (len(core) <= len(label) + _SLACK or core.startswith(word) or core.startswith(label)
+                or core.endswith(word) or core.endswith(label))
 
 
 _INDEXES: dict[int, _Index] = {}
@@ -112,6 +122,7 @@ def cut_short_of(leaf: str, rows: tuple[schema.Row, ...]) -> list[schema.Row]:
 
 
 _MIN_PIECE = 5  # shorter pieces from inside a label (其他, 申请) name nothing
+_SLACK = 6  # characters a printed label may add to the form's (行政, 的, 数量, a stray wrapped character)
 
 
 def group_of(leaf: str, groups: tuple[schema.Row, ...]) -> schema.Row | None:

@@ -284,3 +284,19 @@ def test_a_page_that_starts_with_table_four_is_read() -> None:
     r = extract_document((REAL / "pdftext_partial_2022_shandong_weihai_wendeng_xinfangju_dept.txt").read_bytes(), "x")
     cases = [c for c in r.cells if c.table == "review_litigation"]
     assert len(cases) == 15 and all(c.value == 0 for c in cases)
+
+
+@pytest.mark.parametrize(("label", "version", "row"), [
+    ("其他對外管理服務事項(指行政許可證以外的政務服務事項,含行政確認、行政獎勵、行政裁決、行政給付、行政處罰、行政強制)",
+     "v2019", "other_admin_services"),  # 武汉 2020 (mirror), the explanation names two other rows
+    ("其他对外管理服务事项（含行政确认、行政处罚）", "v2021", None),  # not a row of the 2021 form: never 行政处罚
+    ("依法应当主动公开的行政处罚结果信息", "v2021", None),  # a row's word inside other words
+    ("规章(设区的市、自治州人民政府应提供相关数据)", "v2019", "regulations"),
+    ("第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章", "v2021", "regulations"),
+])
+def test_a_label_names_a_row_only_by_that_rows_words(label: str, version: str, row: str | None) -> None:
+    from extract.labels import match_row
+
+    rows = tuple(r for b in schema.spec("active_disclosure", version).blocks for r in b.rows)
+    found = match_row(label, rows)
+    assert (found.key if found else None) == row
