@@ -301,6 +301,8 @@ TABLE_STARTS = {
 # Of those, the words printed only by the tables (never by the narrative): they locate the
 # statistical part in a report's whole text.
 TABLE_ONLY_WORDS = ("第二十条第", "信息内容本年", "本列数据", "申请人情况", "未经复议直接起诉")
+# Header words that tell a report table from a layout table at a glance (表四 结果维持, 表二 处理决定).
+TABLE_HEADER_WORDS = (_LEAVES4[0][1], *_DECISIONS21.aliases)
 # Headings of the sections after the last table.
 TABLES_END = ("存在的主要问题", "存在主要问题", "改进情况")
 # Words of the tables' header rows: a row "label" that is one of them means the label cell was blank.
