@@ -131,11 +131,12 @@ def _append(out: Mapped, table: str, block: str, row_key: str, col: schema.Colum
 # ------------------------------------------------------------------ rows → form rows
 
 def _lines(out: Mapped, table: str, rows: list[Row], form: tuple[schema.Row, ...],
-           groups: tuple[schema.Row, ...], width: int) -> tuple[list[Line], set[str]]:
+           groups: tuple[schema.Row, ...], widths: dict[str, int]) -> tuple[list[Line], set[str]]:
     """The table's value rows as Lines (keyed where their own label names a form row), and the
     form rows whose labels are printed anywhere in the table. Printed group subtotals go to `out`."""
     lines: list[Line] = []
     seen: set[str] = set()
+    width = max(widths.values())
     carried = ""  # labels of a lone value, which belong to the next row
     for row in rows:
         lead = carried + row.lead_text
@@ -168,11 +169,11 @@ def _lines(out: Mapped, table: str, rows: list[Row], form: tuple[schema.Row, ...
                                     f"values {' '.join(t.text for t in row.values)[:40]} not read"))
             carried = ""
             continue
-        if placement.is_lone_value(row) and width > 1:
+        named = [r.key for r in (cut or labels.rows_named(lead, form))]
+        if placement.is_lone_value(row) and any(widths[k] > 1 for k in named or widths):
             out.lone.append((table, row, lead))
             carried = lead
             continue
-        named = [r.key for r in (cut or labels.rows_named(lead, form))]
         lines.append(Line(row, None, tuple(named), why="cut" if cut else "lead" if named else ""))
         carried = ""
     return lines, seen
@@ -191,13 +192,12 @@ def _map_table(out: Mapped, table: str, version: str, rows: list[Row]) -> None:
     ts = schema.spec(table, version)
     order, form, groups = _form(table, version)
     block_of = {r.key: b for b, r in order}
-    width = max(len([c for c in b.cols if not c.derived]) for b in ts.blocks)
     cols_of = {b.key: [c for c in b.cols if not c.derived] for b in ts.blocks}
     if table == "applications" and any("小计" in r.label for r in rows):
         # Some templates add a 法人或其他组织小计 column before 总计: read it as printed, check it (T3-D).
         c7 = cols_of[""]
         cols_of[""] = [*c7[:6], schema.LEGAL_ENTITY_SUBTOTAL, c7[6]]
-    lines, seen = _lines(out, table, rows, form, groups, width)
+    lines, seen = _lines(out, table, rows, form, groups, {r.key: len(cols_of[b]) for b, r in order})
     placed = placement.place(lines, [r.key for r in form], seen)
     out.seen[table] = seen
     out.placements[table] = placed
@@ -208,8 +208,8 @@ def _map_table(out: Mapped, table: str, version: str, rows: list[Row]) -> None:
         if key in placed.by_order:
             flags.append("placed_by_order")
             named = f"labels printed apart name it ({line.why})" if line.why else "its label is missing"
-            out.issues.append(Issue("label_by_position", f"{row_name(table, block, key)}: placed by its place between labelled rows; "
-                                    f"{named}"))
+            out.issues.append(Issue("label_by_position", f"{row_name(table, block, key)}: placed by its place "
+                                    f"between labelled rows; {named}"))
             filled = [t for t in row.values if not is_blank(t.text)]
             if len(row.values) > len(cols_of[block]) == len(filled):
                 row = Row(row.labels, filled, row.own)  # its blank "label" was read as an empty cell
@@ -217,7 +217,8 @@ def _map_table(out: Mapped, table: str, version: str, rows: list[Row]) -> None:
     for key, clash in placed.conflicts.items():
         _emit_conflict(out, table, block_of[key], key, cols_of[block_of[key]], clash)
     for key in placed.duplicates:
-        out.issues.append(Issue("duplicate_row", f"{row_name(table, block_of[key], key)}: printed twice with the same values", "info"))
+        out.issues.append(Issue("duplicate_row", f"{row_name(table, block_of[key], key)}: printed twice with the same "
+                                "values", "info"))
     for line, why in placed.unplaced:
         out.issues.append(Issue("values_unplaced", f"{table}: value row {' '.join(line.texts())[:60]!r} not placed: {why}"))
     out.choices.extend((table, version, c) for c in placed.choices)
@@ -226,22 +227,26 @@ def _map_table(out: Mapped, table: str, version: str, rows: list[Row]) -> None:
             after = compact(lead)[-24:] or "the previous row"
             out.issues.append(Issue("lone_value", f"{table}: a single value {row.values[0].text.strip()!r} printed on a "
                                     f"line of its own after {after}: its row and column cannot be known; not read"))
-    done: set[str] = set()
+    printed: dict[str, list[Line]] = {}
     for key, row in out.group_rows_of(table):
-        if key in done:
-            out.issues.append(Issue("duplicate_row", f"{table}/{key}: subtotal printed twice; second not read"))
-            continue
-        done.add(key)
+        printed.setdefault(key, []).append(Line(row, key, why="label"))
+    for key, group_lines in printed.items():
         # a subtotal row some templates print for a group: kept as printed, checked (T3-D)
-        _emit(out, table, version, "", key, cols_of[""], row, [])
+        if len({tuple(x for x in ln.texts() if x) for ln in group_lines}) > 1:
+            _emit_conflict(out, table, "", key, cols_of[""], group_lines)
+            continue
+        if len(group_lines) > 1:
+            out.issues.append(Issue("duplicate_row", f"{row_name(table, '', key)}: printed twice with the same values",
+                                    "info"))
+        _emit(out, table, version, "", key, cols_of[""], group_lines[0].row, [])
 
 
 def _emit_conflict(out: Mapped, table: str, block: str, key: str, cols: list[schema.Column],
                    clash: list[Line]) -> None:
     """The same form row printed twice with different values: no value is read, both are kept."""
     shown = [" ".join(x for x in ln.texts()) for ln in clash]
-    out.issues.append(Issue("conflicting_values", f"{row_name(table, block, key)}: printed {len(clash)} times with different values: "
-                            + " / ".join(shown), "error"))
+    out.issues.append(Issue("conflicting_values", f"{row_name(table, block, key)}: printed {len(clash)} times with "
+                            "different values: " + " / ".join(shown), "error"))
     for j, col in enumerate(cols):
         cands = sorted({ln.texts()[j] if j < len(ln.texts()) else "" for ln in clash})
         out.cells.append(Cell(table, block, key, col.key, None, " / ".join(shown), CellState.BLANK,

@@ -300,3 +300,12 @@ def test_a_label_names_a_row_only_by_that_rows_words(label: str, version: str, r
     rows = tuple(r for b in schema.spec("active_disclosure", version).blocks for r in b.rows)
     found = match_row(label, rows)
     assert (found.key if found else None) == row
+
+
+def test_a_single_value_on_the_line_below_its_label_is_its_row() -> None:
+    """`行政许可` on one line, `| 97 |` on the next: the value is the one cell of the row its label
+    names, not a lone number (one column: nothing to choose)."""
+    text = (EXCERPTS / "md_2024_shanghai_kewei.txt").read_text(encoding="utf-8")
+    moved = text.replace("行政许可 97\n", "行政许可\n| 97 |\n")
+    cells = _cells(_extract("moved.txt", moved.encode()))
+    assert cells[("active_disclosure", "art20_5", "admin_licensing", "decisions")] == 97
