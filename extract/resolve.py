@@ -49,9 +49,13 @@ def _holds_all(idents: Iterable[schema.Identity], vals: dict[_KEY, Decimal | Non
 
 
 def _stated(statements: Iterable[Stated], vals: dict[_KEY, Decimal | None], present: set[_KEY],
-            cells: set[_KEY]) -> bool:
-    """No number restated in the text is contradicted (only statements whose cells are all known)."""
+            cells: set[_KEY], row: set[_KEY] | None = None) -> bool:
+    """No number restated in the text is contradicted (only statements whose cells are all known).
+    For a statement about cells of `row` alone (a short row being placed), a placement that leaves
+    one of them unprinted contradicts it too: the text says the row prints that number."""
     for keys, number in statements:
+        if row is not None and keys and all(k in row for k in keys) and any(k not in present for k in keys):
+            return False
         if not cells & set(keys) or any(k not in present or vals.get(k) is None for k in keys):
             continue
         if sum((vals[k] or Decimal(0) for k in keys), Decimal(0)) != number:
@@ -111,7 +115,7 @@ def _short(out: Mapped, version: str, short: ShortRow, append: Append,
         kept = list(short.options)  # the row breaks its identities whatever the placement: decide nothing
         by_ident = False
     stated = [o for o in kept if _stated(statements.get(short.table, []), {**vals, **_trial(short, o)},
-                                         present | set(_trial(short, o)), mine)]
+                                         present | set(_trial(short, o)), mine, mine)]
     by_prose = bool(stated) and len(stated) < len(kept)
     kept = stated or kept
     how = ["placed_by_header"] if header is not None else ["placed_by_identity"] if by_ident else []

@@ -309,3 +309,19 @@ def test_a_single_value_on_the_line_below_its_label_is_its_row() -> None:
     moved = text.replace("行政许可 97\n", "行政许可\n| 97 |\n")
     cells = _cells(_extract("moved.txt", moved.encode()))
     assert cells[("active_disclosure", "art20_5", "admin_licensing", "decisions")] == 97
+
+
+def test_the_text_places_a_short_row_where_it_decides() -> None:
+    """With 制发/现行有效 restated in the text, `| 规章 | 22 | 235 |` has one placement left: 22 is
+    本年制发, 235 现行有效, 本年废止 not printed (the sentence is added to the real excerpt)."""
+    text = (EXCERPTS / "md_2025_shanghai_office.txt").read_text(encoding="utf-8")
+    said = "（一）主动公开方面\n本年制发规章22件，现行有效规章235件。\n"
+    r = _extract("said.txt", text.replace("（一）主动公开方面\n", said).encode())
+    regs = {c.col_key: c for c in r.cells if c.row_key == "regulations"}
+    assert regs["issued_count"].value == 22 and "placed_by_prose" in regs["issued_count"].flags
+    assert regs["in_force_count"].value == 235
+    assert "repealed_count" not in regs
+    assert ("active_disclosure", "art20_1", "regulations", "repealed_count", MissingReason.CELL_MISSING) in {
+        (m.table, m.block, m.row_key, m.col_key, m.reason) for m in r.missing}
+    normative = [c for c in r.cells if c.row_key == "normative_documents"]
+    assert all("ambiguous_columns" in c.flags for c in normative)  # nothing said about them: still flagged
