@@ -11,6 +11,7 @@ import csv
 import re
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -55,9 +56,12 @@ def test_every_hand_checked_cell_is_exact(name: str) -> None:
     assert len(s.exact) == len(TRUTH[name])
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in EXCERPTS.glob("*.txt")))
-def test_every_cell_of_a_found_table_is_read_or_accounted_for(name: str) -> None:
-    r = _extract(name)
+_EVERY = sorted([*EXCERPTS.glob("*.txt"), *(ROOT / "tests" / "fixtures" / "real").glob("*_*.*"), *DOCS.glob("*_20*")])
+
+
+@pytest.mark.parametrize("path", _EVERY, ids=lambda p: p.name)
+def test_every_cell_of_a_found_table_is_read_or_accounted_for(path: Path) -> None:
+    r = extract_document(path.read_bytes(), path.name)
     read = {c.key for c in r.cells}
     missing = {(m.table, m.block, m.row_key, m.col_key): m.reason for m in r.missing}
     for table, version in r.format_version.items():
