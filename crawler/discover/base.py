@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-__all__ = ["Anchor", "Link", "Page", "anchors", "same_site", "scoped_anchors"]
+__all__ = ["Anchor", "Link", "ListingNote", "Page", "anchors", "page_title", "same_site", "scoped_anchors"]
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class Page:
     depth: int = 0
     form: dict[str, str] | None = None  # the POST body that produced this page (Hanweb dataproxy)
     overrides: dict[str, object] = field(default_factory=dict)
+    max_list_pages: int = 100  # bound on the pages generated for one listing (what it declares, capped)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class Link:
     form: dict[str, str] | None = None
     same_depth: bool = True  # pagination keeps the depth; entering a column adds one
     parent_url: str | None = None  # when the link belongs to another page (API-listed attachments)
+    reason: str = ""  # why: the classifier's rule for titles, the pager for page links
+    listing: str | None = None  # the ListingNote key of the listing this page link belongs to
 
 
 @dataclass(frozen=True)
@@ -71,3 +74,31 @@ def scoped_anchors(page: Page, selector: str) -> list[Anchor]:
 
 def same_site(a: str, b: str) -> bool:
     return urlsplit(a).netloc.lower() == urlsplit(b).netloc.lower()
+
+
+@dataclass(frozen=True)
+class ListingNote:
+    """What a page declares about the listing it belongs to (a column paged by script, API or pager),
+    so the crawl can tell whether it found everything: declared records or pages versus those seen."""
+
+    key: str  # the same for every page of one listing (API URL + column, pager directory + name)
+    family: str
+    declared_records: int | None = None  # "recordCount: '20'", "totalRecord: 100", post_count, 共N条
+    declared_pages: int | None = None  # createPageHTML(N, …), countPage = N, 尾页 index_N
+    records: int | None = None  # records listed on this page (counted where the markup says what a record is)
+    planned_pages: int = 0  # further pages this page asked for (after the bound)
+    bounded: bool = False  # the listing declares more pages than the bound allows
+    detail: str = ""
+
+
+def page_title(html: str) -> str | None:
+    """The document's own title: TRS `ArticleTitle` meta, else the first <h1>, else <title>."""
+    tree = LexborHTMLParser(html)
+    meta = tree.css_first('meta[name="ArticleTitle"]')
+    if meta is not None and (meta.attributes.get("content") or "").strip():
+        return (meta.attributes.get("content") or "").strip()
+    for sel in ("h1", "title"):
+        node = tree.css_first(sel)
+        if node is not None and node.text(strip=True):
+            return node.text(strip=True)
+    return None
