@@ -160,7 +160,7 @@ def _execute(cfg: CrawlConfig, sources: list[Source], args: argparse.Namespace, 
 def truth_lines(summary: CrawlSummary) -> list[str]:
     """What the run could not do, said plainly: deferred URLs, incomplete listings, blocked hosts,
     robots-disallowed URLs; "finished" alone only when none of these applies."""
-    lines = []
+    lines = [f"listing: {x.source} {x.url}: {x.status}, {x.reason}" for x in summary.listings if x.status == "continues"]
     for x in summary.incomplete_listing:
         lines.append(f"incomplete listing: {x.source} {x.url}: {x.reason}" + (f" ({x.detail})" if x.detail else ""))
     if summary.blocked_hosts:
@@ -223,7 +223,7 @@ def probe_table(summary: CrawlSummary) -> Table:
     listings: dict[str, list[str]] = {}
     incomplete = {x.source for x in summary.incomplete_listing}
     for x in summary.listings:
-        listings.setdefault(x.source, []).append(x.reason)
+        listings.setdefault(x.source, []).append(x.status)
     for name, st in sorted(summary.sources.items()):
         if st.blocked:
             verdict = "blocked"

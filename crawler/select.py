@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 _COLUMN = re.compile(r"(?:公开|信息公开|部门|乡镇|街道|政府|单位|区县|县区|市级|镇街)?年报$|年度报告$|^(?:19|20)\d{2}年度?$")
-_REPORTISH = re.compile("报告|報告|年报|年報")
+_REPORTISH = re.compile("报告|報告|年报|年報|信息公开|信息公開|政务公开|政務公開")
 
 
 def link_verdict(title: str | None, url: str | None = None) -> Verdict:
@@ -40,7 +40,8 @@ def is_column_title(title: str) -> bool:
 
 
 def worth_recording(title: str | None) -> bool:
-    """Rejected titles are recorded with their reason only when they mention a report (a near miss)."""
+    """Rejected titles are recorded with their reason when they mention a report or disclosure (a near
+    miss, such as a 函 filed in the 年报 column); menu items and the like are not."""
     return bool(title and _REPORTISH.search(title))
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-__all__ = ["Anchor", "Link", "ListingNote", "Page", "anchors", "page_title", "same_site", "scoped_anchors"]
+__all__ = ["Anchor", "Link", "ListingNote", "Page", "anchors", "live_markup", "page_title", "same_site",
+           "scoped_anchors"]
 
 
 @dataclass(frozen=True)
@@ -102,3 +104,14 @@ def page_title(html: str) -> str | None:
         if node is not None and node.text(strip=True):
             return node.text(strip=True)
     return None
+
+
+_SCRIPT_OR_COMMENT = re.compile(r"(<script\b.*?</script\s*>)|<!--.*?-->", re.S | re.I)
+
+
+def live_markup(html: str) -> str:
+    """The page without its HTML comments (commented-out pagers and notes are not the page's
+    configuration), scripts kept whole (old pages wrap script bodies in <!-- … //-->)."""
+    if "<!--" not in html:
+        return html
+    return _SCRIPT_OR_COMMENT.sub(lambda m: m.group(1) or "", html)

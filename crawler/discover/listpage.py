@@ -10,7 +10,7 @@ import posixpath
 import re
 from urllib.parse import urljoin, urlsplit
 
-from crawler.discover.base import Anchor, Link, ListingNote, Page, scoped_anchors
+from crawler.discover.base import Anchor, Link, ListingNote, Page, live_markup, scoped_anchors
 from crawler.select import is_column_title, link_verdict, worth_recording
 
 __all__ = ["column_links", "page_count_links", "pagination_links", "report_links"]
@@ -120,9 +120,10 @@ def page_count_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
         return rule, [ListingNote(key, "registry", declared_pages=count, planned_pages=len(rule),
                                    bounded=count > page.max_list_pages, detail="registry page_count")]
     cur_ext = posixpath.splitext(urlsplit(page.url).path)[1].lstrip(".").lower() or "html"
+    text = live_markup(page.text)
     links: list[Link] = []
     notes: list[ListingNote] = []
-    for m in _CREATE.finditer(page.text):
+    for m in _CREATE.finditer(text):
         args = [x.strip().strip("'\"") for x in m.group(1).split(",")]
         nums = [int(x) for x in args if x.isdigit()]
         strs = [x for x in args if x and not x.isdigit()]
@@ -137,12 +138,12 @@ def page_count_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
         links += got[0]
         notes += got[1]
     if not links and not notes:
-        m2 = _COUNT.search(page.text)
+        m2 = _COUNT.search(text)
         if m2:
             count_pages = int(m2.group(1))
-            start = page.text.rfind("<script", 0, m2.start())
-            end = page.text.find("</script>", m2.end())
-            script = page.text[start if start >= 0 else m2.start(): end if end >= 0 else m2.end() + 4000]
+            start = text.rfind("<script", 0, m2.start())
+            end = text.find("</script>", m2.end())
+            script = text[start if start >= 0 else m2.start(): end if end >= 0 else m2.end() + 4000]
             prefix, ext, where = _script_file(script, cur_ext)
             cm = _CURRENT.search(script)
             # TRS counts pages from 0 (index_1 is the second page); a first page that says it is page 1
@@ -175,7 +176,8 @@ def last_page_links(page: Page, anchors: list[Anchor]) -> tuple[list[Link], list
             last[key] = max(last.get(key, 0), int(m.group("n")))
     links: list[Link] = []
     notes: list[ListingNote] = []
-    total = _TOTAL.search(page.text) or _GONG.search(page.text)
+    live = live_markup(page.text)
+    total = _TOTAL.search(live) or _GONG.search(live)
     for (prefix, ext), n_last in last.items():
         first = min(numbered[(prefix, ext)])  # index_1 (TRS) or index_2 (EmpireCMS) is the second page
         detail = f"last page {prefix}_{n_last}.{ext}" + (f"; {total.group(1)} records declared" if total else "")

@@ -10,7 +10,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
-from crawler.discover.base import Link, ListingNote, Page
+from crawler.discover.base import Link, ListingNote, Page, live_markup
 from crawler.select import link_verdict, worth_recording
 
 __all__ = ["api_from_script", "json_links", "looks_json"]
@@ -46,11 +46,14 @@ def _key(url: str) -> str:
 
 
 def api_from_script(page: Page) -> tuple[list[Link], list[ListingNote]]:
-    m = _API.search(page.text)
+    if _API.search(page.text) is None:
+        return [], []
+    text = live_markup(page.text)
+    m = _API.search(text)
     if m is None:
         return [], []
     api = urljoin(page.url, m.group(1))
-    pm = _PAGES.search(page.text)
+    pm = _PAGES.search(text)
     last = int(pm.group(1)) if pm else 2
     key = _key(api)
     out = []

@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from crawler.discover.base import Link, ListingNote, Page
+from crawler.discover.base import Link, ListingNote, Page, live_markup
 from crawler.select import link_verdict, worth_recording
 
 __all__ = ["api_links", "is_api_response", "script_links"]
@@ -77,7 +77,9 @@ def _static_records(page: Page) -> int | None:
 def script_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
     if not _MARK.search(page.text):
         return [], []
-    text = page.text
+    text = live_markup(page.text)
+    if not _MARK.search(text):
+        return [], []
     records = _num(text, "recordCount")
     prepage = _num(text, "prepage") or 15
     static = _num(text, "maxStaticIndex") or 1
