@@ -9,7 +9,7 @@ import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from crawler.addrguard import address_refused
-from gongkai.classify import Verdict, classify_title, normalize_title
+from gongkai.classify import Verdict, classify_title, normalize_title, report_year
 from gongkai.store.iri import iri_to_uri
 
 __all__ = [
@@ -23,17 +23,24 @@ __all__ = [
 
 _COLUMN = re.compile(r"(?:公开|信息公开|部门|乡镇|街道|政府|单位|区县|县区|市级|镇街)?年报$|年度报告$|^(?:19|20)\d{2}年度?$")
 _REPORTISH = re.compile("报告|報告|年报|年報|信息公开|信息公開|政务公开|政務公開")
+# Cheap pre-tests on the raw text (both scripts), so a 100k-link page does not send every menu item
+# through OpenCC: a title without these characters can be neither a report nor a column.
+_MAY_MATTER = re.compile("报|報|公开|公開")
+_MAY_BE_COLUMN = re.compile(r"年[报報]\s*$|年度[报報]告\s*$|^\s*(?:19|20)\d{2}\s*年度?\s*$")
 
 
 def link_verdict(title: str | None, url: str | None = None) -> Verdict:
     """The shared classifier's verdict on a link title (the year may come from `fbtime=`)."""
+    if not title or not _MAY_MATTER.search(title):
+        year = report_year(None, url) if url and "fbtime=" in url else None
+        return Verdict("unrelated", "no_report_phrase" if title else "empty_title", year)
     return classify_title(title, url)
 
 
 def is_column_title(title: str) -> bool:
     """A link to a report column or year folder (navigate into it). A title that looks like a report,
     even only vaguely (`maybe`), is never a column: it is fetched as a report and its body decides."""
-    if not title or not _COLUMN.search(normalize_title(title)):
+    if not title or not _MAY_BE_COLUMN.search(title) or not _COLUMN.search(normalize_title(title)):
         return False
     t = normalize_title(title)
     return len(t) <= 20 and classify_title(title).kind == "unrelated"

@@ -52,11 +52,19 @@ def anchors(html: str, base: str) -> list[Anchor]:
     if base_el is not None:
         base = urljoin(base, base_el.attributes.get("href") or "")
     out: list[Anchor] = []
+    parts = urlsplit(base)
+    root = f"{parts.scheme}://{parts.netloc}"
     for a in tree.css("a[href]"):
         href = (a.attributes.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "#", "mailto:", "tel:")):
             continue
-        out.append(Anchor(urljoin(base, href).split("#", 1)[0], a.text(strip=True), (a.attributes.get("title") or "").strip()))
+        if href.startswith(("http://", "https://")) and "/." not in href:
+            url = href  # already absolute (urljoin would only re-split it)
+        elif href.startswith("/") and not href.startswith("//") and "/." not in href:
+            url = root + href
+        else:
+            url = urljoin(base, href)
+        out.append(Anchor(url.split("#", 1)[0], a.text(strip=True), (a.attributes.get("title") or "").strip()))
     for el in tree.css("iframe[src], embed[src]"):
         src = (el.attributes.get("src") or "").strip()
         if src:

@@ -19,6 +19,7 @@ _NEXT = {"下一页", "下页", "后页", "下一頁", "›", "»", ">", ">>", "
 _LAST = {"尾页", "末页", "最后一页", "最末页", "尾頁"}
 _PAGE_FILE = re.compile(r"^(?:index|list|default)?[_-]?\d+\.s?html?$", re.I)
 _NUMBERED = re.compile(r"^(?P<prefix>[A-Za-z]*)[_-](?P<n>\d+)\.(?P<ext>s?html?|jsp)$", re.I)
+_NUMBERED_TAIL = re.compile(r"[_-]\d+\.(?:s?html?|jsp)$", re.I)
 _CREATE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
 _COUNT = re.compile(r"\bcountPage\s*[=:]\s*['\"]?(\d+)")  # TRS templates: var countPage = N
 _CURRENT = re.compile(r"\bcurrentPage\s*[=:]\s*['\"]?(\d+)")
@@ -66,17 +67,25 @@ def _dir(url: str) -> str:
     return path if path.endswith("/") else posixpath.dirname(path) + "/"
 
 
+_PAGER_TEXT = {"尾页", "末页", "首页", "上一页"}
+
+
 def pagination_links(page: Page, anchors: list[Anchor]) -> list[Link]:
     out: list[Link] = []
     here = _dir(page.url)
+    netloc = urlsplit(page.url).netloc
     for a in anchors:
-        if urlsplit(a.url).netloc != urlsplit(page.url).netloc:
-            continue
-        name = posixpath.basename(urlsplit(a.url).path)
         text = a.text.strip()
         is_next = text in _NEXT or a.title in ("下一页", "下页")
+        if not (is_next or text.isdigit() or text in _PAGER_TEXT):
+            continue  # only pager-like anchors are looked at more closely
+        parts = urlsplit(a.url)
+        if parts.netloc != netloc:
+            continue
+        name = posixpath.basename(parts.path)
         is_numbered = _PAGE_FILE.match(name) is not None and _dir(a.url) == here
-        if is_next or (is_numbered and (text.isdigit() or text in ("尾页", "末页", "首页", "上一页"))) or (("pageNum=" in a.url or "currpage=" in a.url.lower()) and (text.isdigit() or is_next)):
+        paged_query = "pageNum=" in a.url or "currpage=" in a.url.lower()
+        if is_next or (is_numbered and (text.isdigit() or text in _PAGER_TEXT)) or (paged_query and (text.isdigit() or is_next)):
             out.append(Link(a.url, "list", None, None, "listpage", reason="pager_link"))
     return out
 
@@ -163,9 +172,12 @@ def last_page_links(page: Page, anchors: list[Anchor]) -> tuple[list[Link], list
     here = _dir(page.url)
     numbered: dict[tuple[str, str], list[int]] = {}
     last: dict[tuple[str, str], int] = {}
+    netloc = urlsplit(page.url).netloc
     for a in anchors:
+        if not _NUMBERED_TAIL.search(a.url):
+            continue
         parts = urlsplit(a.url)
-        if parts.netloc != urlsplit(page.url).netloc or _dir(a.url) != here:
+        if parts.netloc != netloc or _dir(a.url) != here:
             continue
         m = _NUMBERED.match(posixpath.basename(parts.path))
         if not m:
