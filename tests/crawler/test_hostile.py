@@ -182,3 +182,21 @@ def test_run_with_deferred_urls_is_not_reported_as_plainly_finished(tmp_path: Pa
     assert report["finished"] is True and report["complete"] is False
     assert report["deferred"] == {"server_error": 1}
     assert report["sources"][f"seed:{base}/list/"]["deferred"] == 1
+
+
+def test_endless_next_page_chain_stops_at_the_per_source_bound(site: tuple[Site, str], tmp_path: Path) -> None:
+    """A chain of 下一页 links declares nothing, so no listing bound applies; the per-source bound on
+    list pages stops it, and the summary counts what it left."""
+    s, base = site
+    s.add("/col/", lambda req: Resp(200, b'<a href="/col/p1.html">' + "下一页".encode() + b"</a>",
+                                    {"Content-Type": "text/html; charset=utf-8"}))
+    for n in range(1, 200):
+        s.html(f"/col/p{n}.html", f'<a href="/r/{n}.html">第{n}局2023年{T}</a><a href="/col/p{n + 1}.html">下一页</a>')
+        s.html(f"/r/{n}.html", f"<h1>第{n}局2023年{T}</h1>")
+    summary = run_crawl(fast_config(tmp_path, max_source_list_pages=12), [Source("chain", base + "/col/")])
+    assert len(s.requests_to("/col/")) == 12  # the entry page and 11 more, then the bound
+    assert summary.deferred == {"bound_12_list_pages_per_source": 1}
+    assert summary.sources["chain"].deferred == 1 and not summary.complete
+    with RawStore(tmp_path) as store:
+        row = store.state.query("SELECT decision, reason FROM link_decisions WHERE url LIKE '%/col/p12.html'")[0]
+    assert (row["decision"], row["reason"]) == ("skip", "bound:12_list_pages_per_source")
