@@ -16,10 +16,11 @@ whitespace) and then read by a few rules, each with a name that is recorded as t
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
-from gongkai.normalize import simplify
+from gongkai.normalize import simplify, simplify_document
 
 __all__ = ["Verdict", "classify_document", "classify_title", "is_report_title", "looks_like_report_body",
            "normalize_title", "report_year"]
@@ -137,11 +138,23 @@ _BODY_MARKS = tuple(re.compile(p) for p in (
 ))
 
 
+def _marks(sample: str) -> int:
+    return sum(1 for pat in _BODY_MARKS if pat.search(sample))
+
+
 def looks_like_report_body(text: str) -> bool:
     """The body carries the report's own structure (section headings, table labels), not just its title.
-    A list page naming many reports has titles, not these."""
-    sample = _SPACE.sub("", simplify(text[:200_000])) if text else ""
-    return sum(1 for pat in _BODY_MARKS if pat.search(sample)) >= 3
+    A list page naming many reports has titles, not these. Read as printed first; only a text that
+    OpenCC would change (traditional script) is converted, and only its first 100k characters."""
+    if not text:
+        return False
+    sample = _SPACE.sub("", unicodedata.normalize("NFKC", text[:100_000]))
+    if _marks(sample) >= 3:
+        return True
+    head = sample[:2000]
+    if simplify_document(head) == head:
+        return False  # simplified already: converting would not find more
+    return _marks(simplify_document(sample)) >= 3
 
 
 def classify_document(title: str | None, body: str) -> Verdict:

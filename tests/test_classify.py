@@ -114,6 +114,11 @@ def test_body_decides_for_a_report_like_title() -> None:
     assert classify_document("2023年度政府信息公开工作年度报告解读", report).is_report is False  # the title names it
 
 
+def test_traditional_report_body() -> None:
+    """Mirrors print reports in traditional script: the body test converts through OpenCC."""
+    assert looks_like_report_body("一、總體情況 二、主動公開政府信息情況 三、收到和處理政府信息公開申請情況")
+
+
 def test_a_list_of_report_titles_is_not_a_report_body() -> None:
     listing = "\n".join(f"第{i}局2023年政府信息公开工作年度报告" for i in range(40))
     assert not looks_like_report_body(listing)
