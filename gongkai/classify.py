@@ -126,20 +126,23 @@ def is_report_title(title: str) -> bool:
 
 
 # The six sections of the national format and the pre-2019 outlines (portals.md §A1; the 2011-2018
-# Pingtan reports of the corpus), and labels only the statistical tables carry. Three distinct ones
-# make a disclosure report body.
+# Pingtan reports of the corpus), and labels only the statistical tables carry (both forms, and the
+# items of 第二十条 in 表二). Three distinct ones make a disclosure report body.
 _BODY_MARKS = tuple(re.compile(p) for p in (
     r"总体情况", r"主动公开政府信息(?:的)?情况", r"收到和处理政府信息公开申请(?:的)?情况",
     r"政府信息公开行政复议[、,，]?行政诉讼(?:的)?情况", r"存在的主要问题及改进情况", r"其他需要报告的事项",
     r"[一二]、概述", r"依申请公开(?:政府信息)?(?:工作)?(?:的)?情况|依申请公开、不予公开", r"政府信息公开情况统计表",
     r"申请行政复议[、,，]?提起行政诉讼", r"政府信息公开的收费及减免情况", r"主要问题和改进措施",
     r"本年新收政府信息公开申请数量", r"上年结转政府信息公开申请数量", r"本年度办理结果",
-    r"第二十条第[（(]一[)）]项",
+    r"本年新?制作数量|对外公开总数量", r"本年制发件数|现行有效件数", r"处理决定数量",
+    r"未经复议直接起诉", r"复议后起诉",
 ))
+_ARTICLE_20 = re.compile(r"第二十条第[（(]([一二三四五六七八九])[)）]项")
 
 
 def _marks(sample: str) -> int:
-    return sum(1 for pat in _BODY_MARKS if pat.search(sample))
+    """Distinct marks: each heading or label once, each 第二十条 item of 表二 once."""
+    return sum(1 for pat in _BODY_MARKS if pat.search(sample)) + len(set(_ARTICLE_20.findall(sample)))
 
 
 def looks_like_report_body(text: str) -> bool:
