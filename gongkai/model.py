@@ -181,3 +181,4 @@ class FetchStatus(StrEnum):
     REDIRECT_REJECTED = "redirect_rejected"  # to another host, a private address or a non-HTTP scheme
     REDIRECT_LOOP = "redirect_loop"  # loop or too many redirects
     HOST_NOT_ALLOWED = "host_not_allowed"
+    TRUNCATED = "truncated"  # the body ended before its Content-Length: retried, never stored as complete
