@@ -17,7 +17,7 @@ from gongkai.normalize import simplify_document
 from gongkai.sniff import sniff
 
 from . import checks as checks_mod
-from . import completeness, prose
+from . import completeness, cutoff, prose
 from .budget import DOCUMENT_CPU_SECONDS, Budget, BudgetExceeded, check
 from .errors import ExtractError, UnsupportedFormatError
 from .grid import TABLE_SECTIONS, Document
@@ -157,6 +157,9 @@ def _extract(data: bytes, content_type: str | None, result: ExtractResult) -> No
     if meta.year is not None and meta.year < 2019 and "第二十条" not in doc.text:
         # Before 2019 there was no uniform table (spec §6): never force those into the 2019/2021 keys.
         mapped.cells, mapped.versions, mapped.issues, mapped.prose = [], {}, [], []
+    cut = cutoff.flag_last_value(doc.text, mapped.cells)
+    if cut is not None:
+        mapped.issues.append(cut)
     result.errors.extend(mapped.issues)
     result.format_version = dict(mapped.versions)
     cells = {c.key: c for c in mapped.cells}
@@ -215,6 +218,6 @@ def _set_status(result: ExtractResult, is_report: bool | None, doc: Document, ce
 
 
 # A cell whose value is not known although something is printed there.
-_UNSURE = frozenset({"ambiguous_split", "ambiguous_columns", "conflicting_values"})
+_UNSURE = frozenset({"ambiguous_split", "ambiguous_columns", "conflicting_values", "at_document_end"})
 # Printed numbers that were not read into any cell.
 _UNREAD = frozenset({"values_unplaced", "lone_value", "extra_values", "unsplittable_digits"})

@@ -312,7 +312,10 @@ def map_review(rows: list[Row], version: str, out: Mapped) -> None:
     block = ts.blocks[0]
     cols = list(block.cols)
     row_key = block.rows[0].key
-    values = [t for r in rows for t in r.values]
+    # Rows of empty cells after the last number (an empty row under the table) are not values: they
+    # would stand in, blank, for a cell the number row lacks, and shift nothing into view.
+    numbered = [i for i, r in enumerate(rows) if any(not is_blank(t.text) for t in r.values)]
+    values = [t for r in rows[: numbered[-1] + 1 if numbered else len(rows)] for t in r.values]
     if any(t.glued for t in values):
         _emit(out, ts.name, version, block.key, row_key, cols, Row([], values), [])
         return

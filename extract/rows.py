@@ -15,7 +15,7 @@ from gongkai.model import CellState
 from gongkai.normalize import compact, nfkc
 
 from .budget import check
-from .cells import parse_cell
+from .cells import is_blank, parse_cell
 from .grid import Document, SourceCell
 
 
@@ -121,6 +121,23 @@ def rows_of(doc: Document) -> list[Row]:
     return rows
 
 
+_STREAM_REF = re.compile(r"^t\d+l\d+i\d+$")
+
+
+def _drop_row_ends(rows: list[Row]) -> None:
+    """In a stream table where most rows of values end with one empty cell (a lone `|`
+    that closes the row), that cell closes the row and is not a value. Otherwise a row that lost
+    a cell would read as complete, its last column blank and the others shifted, with no flag;
+    without it the row is seen to be short, and placed only as far as the identities decide."""
+    stream = [r for r in rows if r.values and all(_STREAM_REF.match(t.ref) for t in r.values)]
+    several = [r for r in stream if len(r.values) >= 2]
+    ends = [r for r in several if is_blank(r.values[-1].text) and not is_blank(r.values[-2].text)]
+    if len(several) >= 3 and 3 * len(ends) >= 2 * len(several):
+        for r in stream:
+            if is_blank(r.values[-1].text):
+                r.values.pop()
+
+
 # ------------------------------------------------------------------ cutting rows into tables
 
 
@@ -149,4 +166,6 @@ def split_tables(rows: list[Row]) -> dict[str, list[Row]]:
                 current = table
         if current is not None:
             out[current].append(row)
+    for table_rows in out.values():
+        _drop_row_ends(table_rows)
     return out

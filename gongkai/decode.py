@@ -16,10 +16,11 @@ _GB = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "ms936", "euc-cn", "gb18
 
 
 def _plausible(ch: str) -> bool:
-    """A character of a Chinese report page: ASCII text, CJK, CJK and full-width punctuation."""
+    """A character of a Chinese report page: ASCII text, Latin letters (pinyin with tone marks),
+    CJK, CJK and full-width punctuation."""
     o = ord(ch)
-    return (0x20 <= o < 0x7F or ch in "\t\n\r\xa0" or 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF
-            or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or 0xB7 <= o <= 0xD7)
+    return (0x20 <= o < 0x7F or ch in "\t\n\r" or 0xA0 <= o <= 0x24F or 0x4E00 <= o <= 0x9FFF
+            or 0x3400 <= o <= 0x4DBF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F)
 
 
 def utf16_encoding(sample: bytes) -> str | None:
