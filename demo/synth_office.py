@@ -3,14 +3,14 @@
 `render_docx` writes real merged cells (`cell.merge`, so `w:gridSpan` and `w:vMerge`), the way
 Word saves the official form. `render_pdf` draws ruled tables as a Word PDF export does: every
 cell a box, a merged cell one box, CJK text in reportlab's built-in CID font STSong-Light (no
-font file needed; pdfplumber reads it back). Options reproduce what real files do to readers:
+font file needed, not embedded: the reader takes those pages' characters from pdfminer). Options reproduce what real files do to readers:
 a table broken over a page with a merged label cut in two (`split_at_row` for 表三, `breaks`
 for any table) and its header rows repeated or not (`repeat_header`), pages that are only
 pictures (`scanned`), tables pasted as pictures (`tables_as_images`, also for Word), and
 password protection (`user_password` / `owner_password`, encrypted by pypdf).
 
-python-docx is a runtime dependency; reportlab and pypdf are in the dev extra and pypdfium2
-comes with pdfplumber: they are imported only where a PDF or a picture is drawn.
+python-docx, reportlab and pypdfium2 are runtime dependencies, pypdf is in the dev extra: they
+are imported only where a PDF or a picture is drawn.
 """
 
 from __future__ import annotations
