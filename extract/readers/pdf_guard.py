@@ -33,8 +33,12 @@ from ..errors import TooComplexError, UnreadableError
 
 MAX_PAGE_CONTENT = 4 * 1024 * 1024  # bytes of content operators one page may ask pdfium to parse
 MAX_DOCUMENT_CONTENT = 24 * 1024 * 1024  # the same for the whole file
-MAX_PDFMINER_CONTENT = 512 * 1024  # the same for a page pdfminer must interpret
+MAX_PDFMINER_CONTENT = 256 * 1024  # the same for a page pdfminer must interpret (~1 s of its time)
+MAX_PDFMINER_DOCUMENT = 2 * 1024 * 1024  # the same for all such pages of a file
 _MAX_FORM_DEPTH = 12  # deeper nesting of forms is refused (pdfium itself stops at 40)
+# Drawing a form costs a reader far more than its bytes (pdfium builds an object holder and
+# parses the stream again for every Do): each drawing is counted as this many bytes more.
+_FORM_COST = 256
 _DO = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do\b")
 _BUILT_IN = re.compile(r"^(?:Times|Helvetica|Courier|Symbol|ZapfDingbats|Arial|TimesNewRoman|CourierNew)", re.I)
 
@@ -70,10 +74,10 @@ def _embedded(font: dict[str, Any]) -> bool:
     return kind != "Type0" and bool(_BUILT_IN.match(_name(font.get("BaseFont")).split("+")[-1]))
 
 
-def _limit_error(what: str, size: int, limit: int) -> TooComplexError:
+def _limit_error(what: str, limit: int) -> TooComplexError:
     return TooComplexError(
-        f"PDF too complex: {what} asks for {'more than ' if size > limit else ''}{size // 1024:,} KB of drawing "
-        f"operators (limit {limit // 1024:,} KB); not read")
+        f"PDF too complex: {what} asks a reader to parse more than {limit // 1024:,} KB of drawing operators "
+        "(forms counted each time they are drawn); not read")
 
 
 @dataclass
@@ -147,7 +151,7 @@ class _Walk:
                 self.all_embedded = outer
             size, embedded = self.forms[objid]
             self.all_embedded = self.all_embedded and embedded
-            total += count * size
+            total += count * (size + _FORM_COST)
             if total > limit:
                 return total
         return total + self._type3_cost(res, depth, limit - total, stack)
@@ -188,7 +192,7 @@ def survey(data: bytes, max_pages: int) -> Survey:
 
     walk = _Walk()
     out = Survey(pages=[], by_pdfminer=set())
-    total = 0
+    total = by_pdfminer = 0
     try:
         doc = PDFDocument(PDFParser(io.BytesIO(data)))
         for index, page in enumerate(PDFPage.create_pages(doc)):
@@ -197,14 +201,17 @@ def survey(data: bytes, max_pages: int) -> Survey:
             walk.all_embedded = True
             size = walk.cost(page.contents, page.resources, 0, MAX_PAGE_CONTENT, ())
             if size > MAX_PAGE_CONTENT:
-                raise _limit_error(f"page {index + 1}", size, MAX_PAGE_CONTENT)
+                raise _limit_error(f"page {index + 1}", MAX_PAGE_CONTENT)
             if not walk.all_embedded:
                 if size > MAX_PDFMINER_CONTENT:
-                    raise _limit_error(f"page {index + 1} (fonts not embedded)", size, MAX_PDFMINER_CONTENT)
+                    raise _limit_error(f"page {index + 1} (fonts not embedded)", MAX_PDFMINER_CONTENT)
                 out.by_pdfminer.add(index)
+                by_pdfminer += size
+                if by_pdfminer > MAX_PDFMINER_DOCUMENT:
+                    raise _limit_error(f"the file (pages 1–{index + 1}, fonts not embedded)", MAX_PDFMINER_DOCUMENT)
             total += size
             if total > MAX_DOCUMENT_CONTENT:
-                raise _limit_error(f"the file (pages 1–{index + 1})", total, MAX_DOCUMENT_CONTENT)
+                raise _limit_error(f"the file (pages 1–{index + 1})", MAX_DOCUMENT_CONTENT)
             out.pages.append(page)
     except (TooComplexError, UnreadableError):
         raise

@@ -34,7 +34,7 @@ from ..errors import TooComplexError
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 Matrix = tuple[float, float, float, float, float, float]
 
-MAX_OBJECTS = 200_000  # page objects, forms' contents included (a dense text page has ~2,000)
+MAX_OBJECTS = 50_000  # page objects, forms' contents included (a dense text page has ~3,000)
 MAX_CHARS = 60_000  # characters on one page (a dense page of small type has ~3,000)
 RULE = 2.0  # points: a filled rectangle thinner than this is a drawn rule
 _MIN_EDGE = 1.0  # points: shorter sides are dots, not rules
@@ -143,15 +143,25 @@ def _read_chars(tp: Any, out: PageContent, disp: _Display) -> None:
         char_matrix(tp, i, mp)
         size = font_size(tp, i) * math.sqrt(abs(mat.a * mat.d - mat.b * mat.c))
         left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
-        if max(right - left, top - bottom) > 2 * size + 1:
+        vertical = max(right - left, top - bottom) > 2 * size + 1
+        if vertical:
             # pdfium's loose box of a vertical-writing glyph ignores the text matrix (199 points
             # wide for a 10-point character): the glyph's own box is right.
             tight(tp, i, dl, dr, db, dt)
             left, bottom, right, top = dl.value, db.value, dr.value, dt.value
-        elif abs(mat.b) < 1e-6 and abs(mat.c) < 1e-6 and mat.d > 0 and size > 0:
-            top = bottom + size  # upright text: pdfminer's box, from the descent up by the font size
         x0, y0, x1, y1 = box_in(dm, left, bottom, right, top)
+        if not vertical and size > 0 and _upright(dm, mat.a, mat.b, mat.c, mat.d):
+            y0 = y1 - size  # pdfminer's box: from the descent up by the font size, not the ascent
         chars.append({"text": text, "x0": x0, "x1": x1, "top": y0, "bottom": y1, "size": size})
+
+
+def _upright(dm: Matrix, a: float, b: float, c_: float, d: float) -> bool:
+    """Whether a character with this matrix reads left to right, upright, on the displayed page
+    (whatever the page's /Rotate and the content's own rotation)."""
+    base_x, base_y = dm[0] * a + dm[2] * b, dm[1] * a + dm[3] * b  # its baseline, displayed
+    up_x, up_y = dm[0] * c_ + dm[2] * d, dm[1] * c_ + dm[3] * d  # its up direction (top grows down)
+    tol = 1e-3 * (abs(a) + abs(b) + abs(c_) + abs(d))
+    return base_x > 0 and abs(base_y) <= tol and up_y < 0 and abs(up_x) <= tol
 
 
 class _Objects:
@@ -179,7 +189,21 @@ class _Objects:
             return None
         return box_in(outer, self._l.value, self._b.value, self._r.value, self._t.value)
 
-    def walk(self, count: int, get: Any, holder: Any, outer: Matrix, depth: int) -> None:
+    def walk(self, page: Any) -> None:
+        """Every path and picture of the page, forms entered; objects are listed (and counted)
+        before any is read, so a page of forms drawing forms is refused after ~1 µs an object."""
+        found: list[tuple[Any, int, Matrix]] = []
+        self._collect(c.FPDFPage_CountObjects(page), c.FPDFPage_GetObject, page, self.disp.matrix, 0, found)
+        for obj, kind, outer in found:
+            if kind == c.FPDF_PAGEOBJ_PATH:
+                self._path(obj, outer)
+            else:
+                box = self._bounds(obj, outer)
+                if box is not None:
+                    self.out.images.append(box)
+
+    def _collect(self, count: int, get: Any, holder: Any, outer: Matrix, depth: int,
+                 found: list[tuple[Any, int, Matrix]]) -> None:
         """`outer`: the containing form's space → displayed page."""
         self.count += count
         if self.count > MAX_OBJECTS:
@@ -187,15 +211,11 @@ class _Objects:
         for i in range(count):
             obj = get(holder, i)
             kind = c.FPDFPageObj_GetType(obj)
-            if kind == c.FPDF_PAGEOBJ_PATH:
-                self._path(obj, outer)
-            elif kind == c.FPDF_PAGEOBJ_IMAGE:
-                box = self._bounds(obj, outer)
-                if box is not None:
-                    self.out.images.append(box)
+            if kind in (c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_IMAGE):
+                found.append((obj, kind, outer))
             elif kind == c.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH:
                 inner = _mul(self._matrix(obj), outer)
-                self.walk(c.FPDFFormObj_CountObjects(obj), c.FPDFFormObj_GetObject, obj, inner, depth + 1)
+                self._collect(c.FPDFFormObj_CountObjects(obj), c.FPDFFormObj_GetObject, obj, inner, depth + 1, found)
 
     def _path(self, obj: Any, outer: Matrix) -> None:
         if not c.FPDFPath_GetDrawMode(obj, self._fill, self._stroke):
@@ -265,7 +285,7 @@ def read_page(page: Any, *, with_chars: bool = True) -> PageContent:
     another reader gives them (`with_chars=False`)."""
     disp = _Display(page)
     out = PageContent(width=disp.width, height=disp.height, display=disp.matrix)
-    _Objects(out, disp).walk(c.FPDFPage_CountObjects(page), c.FPDFPage_GetObject, page, disp.matrix, 0)
+    _Objects(out, disp).walk(page)
     if not with_chars:
         return out
     tp = c.FPDFText_LoadPage(page)
