@@ -159,8 +159,6 @@ def read_pdf(data: bytes, *, all_by_pdfminer: bool = False) -> Document:
         if npages > MAX_PAGES:
             raise TooComplexError(f"PDF has {npages} pages; more than {MAX_PAGES} is not read as one report")
         plan = survey(data, MAX_PAGES)
-        if all_by_pdfminer:
-            plan.by_pdfminer = set(range(len(plan.pages)))
         if len(plan.pages) != npages:
             raise UnreadableError(f"PDF page tree is damaged: {npages} pages found one way, {len(plan.pages)} another")
         doc.meta = _meta(pdf)
@@ -172,8 +170,9 @@ def read_pdf(data: bytes, *, all_by_pdfminer: bool = False) -> Document:
         for index in range(npages):
             pno = index + 1
             with _page(pdf, index) as page:
-                content = read_page(page, with_chars=index not in plan.by_pdfminer)
-            if index in plan.by_pdfminer:
+                content = read_page(page, with_chars=not all_by_pdfminer)
+            if content.foreign_fonts or all_by_pdfminer:
+                plan.check_pdfminer(index)
                 pdfminer_chars.read_chars(plan.pages[index], content.display, content)
             chars += len(content.chars)
             unmapped += content.unmapped

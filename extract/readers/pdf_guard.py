@@ -12,12 +12,9 @@ Streams are inflated with a cap, so one that inflates without end costs no more 
 A page over `MAX_PAGE_CONTENT` bytes, or a file over `MAX_DOCUMENT_CONTENT`, is refused with
 `TooComplexError` before anything parses it. Real reports have 5–60 KB of content per page.
 
-The same walk finds the pages set in fonts the file does not embed (other than the standard 14
-that pdfium builds in). pdfium measures such glyphs with whatever font the machine has: without
-a CJK font it finds them zero-wide and drops every one-character text object (a lone `持` on a
-cell's second line), and its boxes change with the fonts installed. Those pages' characters are
-read by pdfminer (`pdfminer_chars`), whose metrics come from the file alone; they are held to
-`MAX_PDFMINER_CONTENT`, pdfminer's interpreter being some twenty times slower.
+Pages set in fonts the file does not embed are read by pdfminer's interpreter (see
+`pdfminer_chars`), some twenty times slower: they are held to `MAX_PDFMINER_CONTENT` each and
+`MAX_PDFMINER_DOCUMENT` in all (`check_pdfminer`).
 """
 
 from __future__ import annotations
@@ -40,7 +37,7 @@ _MAX_FORM_DEPTH = 12  # deeper nesting of forms is refused (pdfium itself stops 
 # parses the stream again for every Do): each drawing is counted as this many bytes more.
 _FORM_COST = 256
 _DO = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do\b")
-_BUILT_IN = re.compile(r"^(?:Times|Helvetica|Courier|Symbol|ZapfDingbats|Arial|TimesNewRoman|CourierNew)", re.I)
+_TYPE3 = re.compile(rb"/(?:T|#54)(?:y|#79)(?:p|#70)(?:e|#65)(?:3|#33)")  # the name, escaped or not
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
@@ -48,7 +45,17 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 @dataclass
 class Survey:
     pages: list[Any]  # pdfminer's PDFPage objects, in page order
-    by_pdfminer: set[int]  # 0-based indexes of the pages whose characters pdfminer must read
+    sizes: list[int]  # content bytes each page asks a reader to parse
+    by_pdfminer: int = 0  # bytes of the pages handed to pdfminer so far
+
+    def check_pdfminer(self, index: int) -> None:
+        """Before pdfminer interprets page `index`: its limits, per page and per file."""
+        size = self.sizes[index]
+        if size > MAX_PDFMINER_CONTENT:
+            raise _limit_error(f"page {index + 1} (fonts not embedded)", MAX_PDFMINER_CONTENT)
+        self.by_pdfminer += size
+        if self.by_pdfminer > MAX_PDFMINER_DOCUMENT:
+            raise _limit_error(f"the file (up to page {index + 1}, fonts not embedded)", MAX_PDFMINER_DOCUMENT)
 
 
 def _name(obj: Any) -> str:
@@ -56,22 +63,6 @@ def _name(obj: Any) -> str:
 
     value = resolve1(obj)
     return str(getattr(value, "name", value or ""))
-
-
-def _embedded(font: dict[str, Any]) -> bool:
-    """True when pdfium can measure the font's glyphs from the file (or from its own base 14)."""
-    from pdfminer.pdftypes import dict_value, list_value
-
-    kind = _name(font.get("Subtype"))
-    if kind == "Type3":
-        return True  # glyphs are content streams in the file
-    if kind == "Type0":
-        kids = list_value(font.get("DescendantFonts", []))
-        font = dict_value(kids[0]) if kids else {}
-    desc = dict_value(font.get("FontDescriptor", {}))
-    if any(k in desc for k in ("FontFile", "FontFile2", "FontFile3")):
-        return True
-    return kind != "Type0" and bool(_BUILT_IN.match(_name(font.get("BaseFont")).split("+")[-1]))
 
 
 def _limit_error(what: str, limit: int) -> TooComplexError:
@@ -82,12 +73,11 @@ def _limit_error(what: str, limit: int) -> TooComplexError:
 
 @dataclass
 class _Walk:
-    """Content bytes of streams and forms (each stream inflated at most once), and fonts seen."""
+    """Content bytes of streams and forms, each stream inflated at most once."""
 
     streams: dict[int, tuple[int, dict[bytes, int]]] = field(default_factory=dict)
-    forms: dict[int, tuple[int, bool]] = field(default_factory=dict)  # cost, fonts all embedded
-    fonts: dict[int, bool] = field(default_factory=dict)
-    all_embedded: bool = True  # for the page being walked
+    forms: dict[int, int] = field(default_factory=dict)
+    type3: bool = True  # whether the file may hold Type3 fonts (else their search is skipped)
 
     def scan(self, stream: Any, limit: int) -> tuple[int, dict[bytes, int]]:
         """A content stream's size (inflated, up to `limit` + 1 bytes) and the XObjects it draws."""
@@ -132,7 +122,6 @@ class _Walk:
             for name, count in drawn.items():
                 calls[name] = calls.get(name, 0) + count
         res = dict_value(resources) if resources else {}
-        self._check_fonts(res)
         xobjects = dict_value(res.get("XObject", {})) if res else {}
         for name, count in calls.items():
             form = resolve1(xobjects.get(name.decode("latin-1")))
@@ -145,25 +134,12 @@ class _Walk:
                 raise TooComplexError(f"PDF too complex: forms nested more than {_MAX_FORM_DEPTH} deep; not read")
             if objid not in self.forms:
                 own = form.get("Resources")
-                outer, self.all_embedded = self.all_embedded, True
-                size = self.cost([form], own if own is not None else resources, depth + 1, limit, (*stack, objid))
-                self.forms[objid] = (size, self.all_embedded)
-                self.all_embedded = outer
-            size, embedded = self.forms[objid]
-            self.all_embedded = self.all_embedded and embedded
-            total += count * (size + _FORM_COST)
+                self.forms[objid] = self.cost([form], own if own is not None else resources, depth + 1,
+                                              limit, (*stack, objid))
+            total += count * (self.forms[objid] + _FORM_COST)
             if total > limit:
                 return total
-        return total + self._type3_cost(res, depth, limit - total, stack)
-
-    def _check_fonts(self, res: dict[str, Any]) -> None:
-        from pdfminer.pdftypes import dict_value
-
-        for ref in dict_value(res.get("Font", {})).values() if res else ():
-            key = getattr(ref, "objid", None) or id(ref)
-            if key not in self.fonts:
-                self.fonts[key] = _embedded(dict_value(ref))
-            self.all_embedded = self.all_embedded and self.fonts[key]
+        return total + (self._type3_cost(res, depth, limit - total, stack) if self.type3 else 0)
 
     def _type3_cost(self, res: dict[str, Any], depth: int, limit: int, stack: tuple[int, ...]) -> int:
         """Glyph procedures of Type3 fonts: a reader parses each glyph's stream once per font."""
@@ -183,36 +159,29 @@ class _Walk:
 
 
 def survey(data: bytes, max_pages: int) -> Survey:
-    """Every page's content size checked, and the pages pdfminer must read; raises
-    `TooComplexError` for a file that asks for too much drawing and `UnreadableError` for one
-    whose objects cannot be read."""
+    """Every page's content size checked; raises `TooComplexError` for a file that asks for too
+    much drawing and `UnreadableError` for one whose objects cannot be read."""
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
 
-    walk = _Walk()
-    out = Survey(pages=[], by_pdfminer=set())
-    total = by_pdfminer = 0
+    # Names are never encrypted: without the name /Type3 in the bytes (or object streams that
+    # could hold it compressed), no font dictionary need be parsed.
+    escaped = any(code in data for code in (b"#54", b"#79", b"#70", b"#65", b"#33"))  # fast checks first
+    walk = _Walk(type3=b"/Type3" in data or b"/ObjStm" in data or (escaped and _TYPE3.search(data) is not None))
+    out = Survey(pages=[], sizes=[])
     try:
         doc = PDFDocument(PDFParser(io.BytesIO(data)))
         for index, page in enumerate(PDFPage.create_pages(doc)):
             if index >= max_pages:
                 raise TooComplexError(f"PDF has more than {max_pages} pages; not read as one report")
-            walk.all_embedded = True
             size = walk.cost(page.contents, page.resources, 0, MAX_PAGE_CONTENT, ())
             if size > MAX_PAGE_CONTENT:
                 raise _limit_error(f"page {index + 1}", MAX_PAGE_CONTENT)
-            if not walk.all_embedded:
-                if size > MAX_PDFMINER_CONTENT:
-                    raise _limit_error(f"page {index + 1} (fonts not embedded)", MAX_PDFMINER_CONTENT)
-                out.by_pdfminer.add(index)
-                by_pdfminer += size
-                if by_pdfminer > MAX_PDFMINER_DOCUMENT:
-                    raise _limit_error(f"the file (pages 1–{index + 1}, fonts not embedded)", MAX_PDFMINER_DOCUMENT)
-            total += size
-            if total > MAX_DOCUMENT_CONTENT:
+            if sum(out.sizes) + size > MAX_DOCUMENT_CONTENT:
                 raise _limit_error(f"the file (pages 1–{index + 1})", MAX_DOCUMENT_CONTENT)
             out.pages.append(page)
+            out.sizes.append(size)
     except (TooComplexError, UnreadableError):
         raise
     except RecursionError as e:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -41,6 +42,8 @@ _MIN_EDGE = 1.0  # points: shorter sides are dots, not rules
 _FLAT = 0.05  # points: a side whose ends differ by less than this across is straight
 _MAX_FORM_DEPTH = 12
 _UNMAPPED = "\ufffd"
+# The standard fonts pdfium builds in (and their usual aliases): measured alike on every machine.
+_BUILT_IN = re.compile(r"^(?:Times|Helvetica|Courier|Symbol|ZapfDingbats|Arial|TimesNewRoman|CourierNew)", re.I)
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
@@ -63,6 +66,7 @@ class PageContent:
     rules: list[Rule] = field(default_factory=list)
     images: list[Box] = field(default_factory=list)
     unmapped: int = 0  # characters without a unicode mapping
+    foreign_fonts: list[str] = field(default_factory=list)  # fonts neither embedded nor built in
 
 
 def _mul(m: Matrix, n: Matrix) -> Matrix:
@@ -171,12 +175,29 @@ class _Objects:
         self.out = out
         self.disp = disp
         self.count = 0
+        self._fonts: dict[int | None, bool] = {}  # font handle → embedded or built in
         self._m = c.FS_MATRIX()
         self._fill = ctypes.c_int()
         self._stroke = ctypes.c_int()
         self._x = ctypes.c_float()
         self._y = ctypes.c_float()
         self._l, self._b, self._r, self._t = (ctypes.c_float() for _ in range(4))
+
+    def _font(self, obj: Any) -> None:
+        """Note a text object's font when pdfium must measure it with the machine's fonts."""
+        font = c.FPDFTextObj_GetFont(obj)
+        key = ctypes.cast(font, ctypes.c_void_p).value
+        if key in self._fonts:
+            return
+        ok = not font or bool(c.FPDFFont_GetIsEmbedded(font))
+        if not ok:
+            buf = ctypes.create_string_buffer(256)
+            size = c.FPDFFont_GetBaseFontName(font, buf, 256)
+            name = buf.raw[: max(size - 1, 0)].decode("utf-8", "replace")
+            ok = bool(_BUILT_IN.match(name.split("+")[-1]))
+            if not ok:
+                self.out.foreign_fonts.append(name or "(unnamed)")
+        self._fonts[key] = ok
 
     def _matrix(self, obj: Any) -> Matrix:
         m = self._m
@@ -211,7 +232,9 @@ class _Objects:
         for i in range(count):
             obj = get(holder, i)
             kind = c.FPDFPageObj_GetType(obj)
-            if kind in (c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_IMAGE):
+            if kind == c.FPDF_PAGEOBJ_TEXT:
+                self._font(obj)
+            elif kind in (c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_IMAGE):
                 found.append((obj, kind, outer))
             elif kind == c.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH:
                 inner = _mul(self._matrix(obj), outer)
@@ -282,11 +305,15 @@ def _is_rect(pts: list[tuple[float, float, bool]]) -> bool:
 
 def read_page(page: Any, *, with_chars: bool = True) -> PageContent:
     """A loaded pdfium page (FPDF_PAGE) → its rules and pictures, and its characters unless
-    another reader gives them (`with_chars=False`)."""
+    `with_chars` is False or the page uses fonts that are neither embedded nor built in
+    (`foreign_fonts`): pdfium measures those glyphs with the machine's fonts; without a CJK
+    font it finds them zero-wide and drops every one-character text object (a lone `持` on a
+    cell's second line), and its boxes change with the fonts installed. The caller reads such
+    a page's characters elsewhere (`pdfminer_chars`)."""
     disp = _Display(page)
     out = PageContent(width=disp.width, height=disp.height, display=disp.matrix)
     _Objects(out, disp).walk(page)
-    if not with_chars:
+    if not with_chars or out.foreign_fonts:
         return out
     tp = c.FPDFText_LoadPage(page)
     if not tp:
