@@ -108,7 +108,7 @@ def _fragments(content: PageContent, pno: int) -> list[Fragment]:
         return []
     out: list[Fragment] = []
     index = CharIndex(content.chars)
-    for t in find_tables(content.rules):
+    for t in find_tables(content.rules, index.any_in):
         pieces = [Piece(c, index.text_in_box(c)) for c in t.cells]
         xs = {round(c[0]) for c in t.cells}
         if len(xs) < 2 or not any(p.text for p in pieces):

@@ -9,13 +9,18 @@ joined by rules; cells that share a corner make one table, and a lone cell is no
 They are written again here, over plain tuples and with the crossings indexed by row and column,
 so a page costs a fraction of a millisecond rather than pdfplumber's dictionaries of dictionaries.
 
+One step is added: a table left open at a page break (no rule under the last row of the page,
+or none over the first row of the next: the vertical rules run on past the last horizontal
+one) is closed where its rules end, when text lies in the open part. pdfplumber drops that row
+(its issues #160, #1024, #1370); in a report it is a row of numbers.
+
 A page with more than `MAX_CROSSINGS` crossings is no report table; it raises `TooComplexError`.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..errors import TooComplexError
@@ -26,6 +31,7 @@ JOIN = 3.0
 CROSS = 3.0
 MIN_LENGTH = 3.0
 MAX_CROSSINGS = 40_000  # a 表三 has ~300
+OPEN = 4.0  # points: rules running on further than this past the last rule they cross are open
 
 Segment = tuple[float, float, float]  # position, low end, high end
 
@@ -138,12 +144,54 @@ def _tables(cells: list[Box]) -> list[list[Box]]:
     return sorted(tables, key=lambda t: min((c[1], c[0]) for c in t))
 
 
-def find_tables(rules: Sequence[Rule]) -> list[RuledTable]:
-    """The ruled tables drawn by these rules, top to bottom."""
+def _open_ends(rules: list[Segment], across: list[Segment]) -> list[tuple[float, float, float]]:
+    """Where rules run on past the last (or before the first) rule they cross: (end, position,
+    the crossing nearest to that end) for each open end."""
+    out = []
+    for pos, lo, hi in rules:
+        crossed = [a[0] for a in across if lo - CROSS <= a[0] <= hi + CROSS and a[1] - CROSS <= pos <= a[2] + CROSS]
+        if not crossed:
+            continue
+        if hi > max(crossed) + OPEN:
+            out.append((hi, pos, max(crossed)))
+        if lo < min(crossed) - OPEN:
+            out.append((lo, pos, min(crossed)))
+    return out
+
+
+def _closing(rules: list[Segment], across: list[Segment], has_text: Callable[[float, float, float, float], bool],
+             vertical: bool) -> list[Segment]:
+    """Rules across the open ends shared by two or more rules, where text lies in the open part."""
+    out: list[Segment] = []
+    ends = sorted(_open_ends(rules, across))
+    groups: list[list[tuple[float, float, float]]] = []
+    for end in ends:
+        if groups and end[0] - groups[-1][-1][0] <= SNAP:
+            groups[-1].append(end)
+        else:
+            groups.append([end])
+    for group in groups:
+        if len(group) < 2:
+            continue
+        at = sum(g[0] for g in group) / len(group)
+        lo, hi = min(g[1] for g in group), max(g[1] for g in group)
+        inner = max(g[2] for g in group) if at > group[0][2] else min(g[2] for g in group)
+        a, b = sorted((at, inner))
+        if has_text(*((a, lo, b, hi) if vertical else (lo, a, hi, b))):
+            out.append((at, lo, hi))
+    return out
+
+
+def find_tables(rules: Sequence[Rule], has_text: Callable[[float, float, float, float], bool] | None = None,
+                ) -> list[RuledTable]:
+    """The ruled tables drawn by these rules, top to bottom. `has_text(x0, top, x1, bottom)`:
+    whether characters lie in a box; tables left open at a page break are closed where it does."""
     hs = _join(_snap([(r.pos, r.lo, r.hi) for r in rules if r.horizontal]))
     vs = _join(_snap([(r.pos, r.lo, r.hi) for r in rules if not r.horizontal]))
     if not hs or not vs:
         return []
+    if has_text is not None:
+        hs, vs = hs + _closing(vs, hs, has_text, False), vs + _closing(hs, vs, has_text, True)
     out = []
     for cells in _tables(_cells(_crossings(hs, vs))):
         box = (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))

@@ -133,6 +133,13 @@ class CharIndex:
         hi = bisect_right(self.mids, box[3])
         return text_in_box(self.chars[lo:hi], box)
 
+    def any_in(self, x0: float, top: float, x1: float, bottom: float) -> bool:
+        """Whether a visible character's centre lies in the box."""
+        lo = bisect_left(self.mids, top)
+        hi = bisect_right(self.mids, bottom)
+        box = (x0, top, x1, bottom)
+        return any(_inside(ch, box) and not ch["text"].isspace() for ch in self.chars[lo:hi])
+
 
 def page_lines(chars: Sequence[dict[str, Any]], page: int, page_height: float) -> list[Line]:
     """The page's visual lines, furniture removed, spaces between CJK characters squeezed out."""
