@@ -19,6 +19,7 @@ operators, forms within forms; `pdfium_page`: objects or characters on a page; m
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Iterator
@@ -169,10 +170,12 @@ def read_pdf(data: bytes, *, all_by_pdfminer: bool = False) -> Document:
         image_only_pages = 0
         for index in range(npages):
             pno = index + 1
+            check = functools.partial(plan.check_pdfminer, index)
             with _page(pdf, index) as page:
-                content = read_page(page, with_chars=not all_by_pdfminer)
+                content = read_page(page, with_chars=not all_by_pdfminer, on_foreign_fonts=check)
             if content.foreign_fonts or all_by_pdfminer:
-                plan.check_pdfminer(index)
+                if all_by_pdfminer:
+                    check()
                 pdfminer_chars.read_chars(plan.pages[index], content.display, content)
             chars += len(content.chars)
             unmapped += content.unmapped

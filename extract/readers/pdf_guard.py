@@ -37,6 +37,17 @@ _MAX_FORM_DEPTH = 12  # deeper nesting of forms is refused (pdfium itself stops 
 # parses the stream again for every Do): each drawing is counted as this many bytes more.
 _FORM_COST = 256
 _DO = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do\b")
+# Text costs a reader far more per byte than drawing (pdfium's text page spends ~1.5 µs and
+# ~150 bytes on each character): string bytes count this many times over. Counting them takes a
+# regular expression over the content, so page streams shorter than `_TEXT_SCAN_FROM` (all real
+# pages: 10–60 KB) skip it, their characters being bounded by their size anyway; forms, which a
+# page may draw thousands of times, are always counted.
+_TEXT_WEIGHT = 16
+_TEXT_SCAN_FROM = 128 * 1024
+# Strings, roughly (escapes and nested parentheses aside): one pattern each, so that the regular
+# expression engine can jump from one opening character to the next.
+_LITERAL = re.compile(rb"\([^()]*\)")
+_HEX = re.compile(rb"<[0-9A-Fa-f\s]+>")
 _TYPE3 = re.compile(rb"/(?:T|#54)(?:y|#79)(?:p|#70)(?:e|#65)(?:3|#33)")  # the name, escaped or not
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -67,27 +78,32 @@ def _name(obj: Any) -> str:
 
 def _limit_error(what: str, limit: int) -> TooComplexError:
     return TooComplexError(
-        f"PDF too complex: {what} asks a reader to parse more than {limit // 1024:,} KB of drawing operators "
-        "(forms counted each time they are drawn); not read")
+        f"PDF too complex: {what} asks a reader to parse more than {limit // 1024:,} KB of content "
+        f"(drawing operators, forms counted each time they are drawn, text {_TEXT_WEIGHT} times); not read")
 
 
 @dataclass
 class _Walk:
     """Content bytes of streams and forms, each stream inflated at most once."""
 
-    streams: dict[int, tuple[int, dict[bytes, int]]] = field(default_factory=dict)
+    streams: dict[tuple[int, bool], tuple[int, dict[bytes, int]]] = field(default_factory=dict)
     forms: dict[int, int] = field(default_factory=dict)
     type3: bool = True  # whether the file may hold Type3 fonts (else their search is skipped)
 
-    def scan(self, stream: Any, limit: int) -> tuple[int, dict[bytes, int]]:
-        """A content stream's size (inflated, up to `limit` + 1 bytes) and the XObjects it draws."""
-        key = id(stream)
+    def scan(self, stream: Any, limit: int, form: bool) -> tuple[int, dict[bytes, int]]:
+        """A content stream's cost (its size inflated, up to `limit` + 1 bytes, text weighed) and
+        the XObjects it draws."""
+        key = (id(stream), form)
         if key not in self.streams:
             data = self._data(stream, limit)
             calls: dict[bytes, int] = {}
             for m in _DO.finditer(data):
                 calls[m.group(1)] = calls.get(m.group(1), 0) + 1
-            self.streams[key] = (len(data), calls)
+            size = len(data)
+            if form or size > _TEXT_SCAN_FROM:
+                text = sum(map(len, _LITERAL.findall(data))) + sum(map(len, _HEX.findall(data))) // 2
+                size += (_TEXT_WEIGHT - 1) * text
+            self.streams[key] = (size, calls)
         return self.streams[key]
 
     @staticmethod
@@ -115,7 +131,7 @@ class _Walk:
             s = resolve1(s)
             if not isinstance(s, PDFStream):
                 continue
-            size, drawn = self.scan(s, limit - total)
+            size, drawn = self.scan(s, limit - total, depth > 0)
             total += size
             if total > limit:
                 return total

@@ -24,6 +24,7 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -210,11 +211,14 @@ class _Objects:
             return None
         return box_in(outer, self._l.value, self._b.value, self._r.value, self._t.value)
 
-    def walk(self, page: Any) -> None:
+    def walk(self, page: Any, on_foreign_fonts: Callable[[], None] | None) -> None:
         """Every path and picture of the page, forms entered; objects are listed (and counted)
-        before any is read, so a page of forms drawing forms is refused after ~1 µs an object."""
+        before any is read, so a page of forms drawing forms is refused after ~1 µs an object,
+        and `on_foreign_fonts` is called then if the page uses such fonts."""
         found: list[tuple[Any, int, Matrix]] = []
         self._collect(c.FPDFPage_CountObjects(page), c.FPDFPage_GetObject, page, self.disp.matrix, 0, found)
+        if self.out.foreign_fonts and on_foreign_fonts is not None:
+            on_foreign_fonts()
         for obj, kind, outer in found:
             if kind == c.FPDF_PAGEOBJ_PATH:
                 self._path(obj, outer)
@@ -303,16 +307,18 @@ def _is_rect(pts: list[tuple[float, float, bool]]) -> bool:
     return all(abs(a[0] - b[0]) < _FLAT or abs(a[1] - b[1]) < _FLAT for a, b in pairwise(pts))
 
 
-def read_page(page: Any, *, with_chars: bool = True) -> PageContent:
+def read_page(page: Any, *, with_chars: bool = True, on_foreign_fonts: Callable[[], None] | None = None,
+              ) -> PageContent:
     """A loaded pdfium page (FPDF_PAGE) → its rules and pictures, and its characters unless
     `with_chars` is False or the page uses fonts that are neither embedded nor built in
     (`foreign_fonts`): pdfium measures those glyphs with the machine's fonts; without a CJK
     font it finds them zero-wide and drops every one-character text object (a lone `持` on a
     cell's second line), and its boxes change with the fonts installed. The caller reads such
-    a page's characters elsewhere (`pdfminer_chars`)."""
+    a page's characters elsewhere (`pdfminer_chars`), and may refuse it in `on_foreign_fonts`,
+    called before any path is read."""
     disp = _Display(page)
     out = PageContent(width=disp.width, height=disp.height, display=disp.matrix)
-    _Objects(out, disp).walk(page)
+    _Objects(out, disp).walk(page, on_foreign_fonts)
     if not with_chars or out.foreign_fonts:
         return out
     tp = c.FPDFText_LoadPage(page)

@@ -44,6 +44,13 @@ def test_one_stream_drawn_on_every_page() -> None:
     _too_complex(pages(b"0 0 m 9 9 l S\n" * per_page, count=40), "the file (pages 1–", "drawing operators")
 
 
+def test_a_small_stream_of_hundreds_of_thousands_of_characters() -> None:
+    """Text costs pdfium's text page far more than drawing: its bytes count 16 times."""
+    data = pages(b"BT /F1 1 Tf 10 10 Td [" + b"(a)-1" * 700_000 + b"] TJ ET")
+    assert len(data) < 10_000
+    _too_complex(data, "page 1", "text 16 times")
+
+
 def test_too_many_objects_on_a_page() -> None:
     """Within the content limit, but more objects than any report page has."""
     n = pdfium_page.MAX_OBJECTS + 1000
