@@ -126,9 +126,18 @@ def _widths(ncols: int) -> list[float]:
     return _WIDTHS.get(ncols, [(PAGE_W - 2 * MARGIN) / ncols] * ncols)
 
 
+def _register_font() -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
 def _wrap(text: str, width: float) -> list[str]:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
+    _register_font()
     lines, cur = [], ""
     for ch in text:
         if cur and stringWidth(cur + ch, FONT, SIZE) > width - 2 * PAD:
@@ -192,10 +201,12 @@ def table_picture(rows: Sequence[Sequence[Span]]) -> tuple[Any, float, float]:
     return _rasterise(buf.getvalue())[0], w, h
 
 
-def _break_row(cells: list[Placed], r: int, keep: int) -> list[Placed]:
+def _break_row(cells: list[Placed], r: int, keep: int, numbers_below: bool = False) -> list[Placed]:
     """Row `r` broken across a page: its label keeps `keep` characters on the first page and the
-    rest goes on to a new row r + 1 whose other cells are empty (Word's "allow row to break across
-    pages": `…不再处理其政府信息公` / `开申请`); merged cells over row r grow by one row."""
+    rest goes on to a new row r + 1 (Word's "allow row to break across pages": `…不再处理其政府
+    信息公` / `开申请`); the row's other cells stay on the first page, or go with the rest of the
+    label when `numbers_below` (as a converted 2025 上海市 report shows them: 缴纳费用、行政机关不再
+    处理其政 beside its numbers after the page footer). Merged cells over row r grow by one row."""
     own = [p for p in cells if p.row == r and p.rowspan == 1]
     label = max((p for p in own if not p.text.replace(".", "").isdigit()), key=lambda p: p.col)
     out: list[Placed] = []
@@ -205,9 +216,10 @@ def _break_row(cells: list[Placed], r: int, keep: int) -> list[Placed]:
         elif p.rowspan > 1 and r < p.row + p.rowspan:  # a merged cell over row r
             out.append(replace(p, rowspan=p.rowspan + 1))
         elif p.row == r:
-            text = p.text[:keep] if p is label else p.text
-            out.append(replace(p, text=text))
-            out.append(replace(p, row=r + 1, text=p.text[keep:] if p is label else ""))
+            first, second = (p.text[:keep], p.text[keep:]) if p is label else (
+                ("", p.text) if numbers_below else (p.text, ""))
+            out.append(replace(p, text=first))
+            out.append(replace(p, row=r + 1, text=second))
         else:
             out.append(p)
     return out
@@ -277,14 +289,15 @@ class _Pages:
         self.y -= h + 12
 
     def table(self, rows: Sequence[Sequence[Span]], break_before: int | None = None,
-              repeat_header: bool = False, open_break: bool = False, keep_label: int | None = None) -> None:
+              repeat_header: bool = False, open_break: bool = False, keep_label: int | None = None,
+              numbers_below: bool = False) -> None:
         cells, ncols = place(rows)
         nrows = len(rows)
         if break_before is not None:
             if not 0 < break_before < nrows:
                 raise ValueError(f"a page break must come before a row within 1..{nrows - 1}, not {break_before}")
             if keep_label is not None:
-                cells = _break_row(cells, break_before - 1, keep_label)
+                cells = _break_row(cells, break_before - 1, keep_label, numbers_below)
                 nrows += 1
             cells = _split_cells(cells, break_before)
         widths = _widths(ncols)
@@ -319,7 +332,7 @@ class _Pages:
 
 def render_pdf(rep: SynthReport, *, split_at_row: int | None = None, breaks: Mapping[str, int] | None = None,
                repeat_header: bool = False, open_breaks: bool = False, broken_rows: Mapping[str, int] | None = None,
-               page_numbers: bool = False, scanned: bool = False, tables_as_images: bool = False,
+               numbers_below: bool = False, page_numbers: bool = False, scanned: bool = False, tables_as_images: bool = False,
                user_password: str | None = None, owner_password: str | None = None,
                algorithm: str = "AES-128") -> bytes:
     """The report as a ruled-table PDF. 表二 on page 1; 表三 from page 2, with `split_at_row`
@@ -336,12 +349,9 @@ def render_pdf(rep: SynthReport, *, split_at_row: int | None = None, breaks: Map
     text typed, each table a pasted picture (`split_at_row` is then ignored). A `user_password` is
     needed to open the file; an `owner_password` alone only restricts printing and copying
     (anyone can open and read it). `algorithm`: pypdf's name (RC4-40, RC4-128, AES-128, AES-256)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen.canvas import Canvas
 
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    _register_font()
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=(PAGE_W, PAGE_H), invariant=1)
     canvas.setTitle(_title(rep))
@@ -361,7 +371,7 @@ def render_pdf(rep: SynthReport, *, split_at_row: int | None = None, breaks: Map
             pages.picture(rows)
         else:
             name = TABLE_NAMES[i]
-            pages.table(rows, at.get(name), repeat_header, open_breaks, (broken_rows or {}).get(name))
+            pages.table(rows, at.get(name), repeat_header, open_breaks, (broken_rows or {}).get(name), numbers_below)
     for line in _closing(rep):
         pages.line(line)
     pages.end_page()

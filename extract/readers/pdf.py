@@ -110,7 +110,7 @@ def _fragments(content: PageContent, pno: int) -> list[Fragment]:
     out: list[Fragment] = []
     index = CharIndex(content.chars)
     for t in find_tables(content.rules, index.any_in):
-        pieces = [Piece(c, index.text_in_box(c)) for c in t.cells]
+        pieces = [Piece(c, *index.cell(c)) for c in t.cells]
         xs = {round(c[0]) for c in t.cells}
         if len(xs) < 2 or not any(p.text for p in pieces):
             continue  # a boxed paragraph or an empty frame, not a table

@@ -115,10 +115,26 @@ def group_lines(chars: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return [lines[i] for i in order]
 
 
+_FULL_LINE = 2.2  # ems: a last line leaving less than this of the cell's width empty is full
+
+
 def text_in_box(chars: Sequence[dict[str, Any]], box: Box) -> str:
     """The printed text of a cell: its characters line by line, joined without CJK spaces."""
+    return cell_in_box(chars, box)[0]
+
+
+def cell_in_box(chars: Sequence[dict[str, Any]], box: Box) -> tuple[str, bool]:
+    """A cell's text, and whether its last line fills the cell's width (the text may run on
+    past the cell's foot: a row broken across a page)."""
     inside = [c for c in chars if _inside(c, box)]
-    return join_lines([_line_text(line).replace(_WIDE, "") for line in group_lines(inside)])
+    lines = group_lines(inside)
+    text = join_lines([_line_text(line).replace(_WIDE, "") for line in lines])
+    if not lines:
+        return text, False
+    last = lines[-1]
+    used = max(c["x1"] for c in last) - min(c["x0"] for c in last)
+    size = max(float(c.get("size") or 0) for c in last)
+    return text, size > 0 and (box[2] - box[0]) - used < _FULL_LINE * size
 
 
 class CharIndex:
@@ -129,9 +145,13 @@ class CharIndex:
         self.mids = [(c["top"] + c["bottom"]) / 2 for c in self.chars]
 
     def text_in_box(self, box: Box) -> str:
+        return self.cell(box)[0]
+
+    def cell(self, box: Box) -> tuple[str, bool]:
+        """`cell_in_box` over the characters near the box."""
         lo = bisect_left(self.mids, box[1])
         hi = bisect_right(self.mids, box[3])
-        return text_in_box(self.chars[lo:hi], box)
+        return cell_in_box(self.chars[lo:hi], box)
 
     def any_in(self, x0: float, top: float, x1: float, bottom: float) -> bool:
         """Whether a visible character's centre lies in the box."""

@@ -75,6 +75,26 @@ def test_row_label_cut_by_the_page_break_is_rejoined() -> None:
     assert {c.key: c.value for c in r.cells if not c.derived} == v
 
 
+def test_numbers_going_on_with_the_label_are_moved_up() -> None:
+    """As a converted 2025 上海市 report prints it: page 2 ends with the label's first lines and
+    empty cells, page 3 starts with `费用、行政机关不再处理其政府信息` / `公开申请` beside the
+    row's numbers, `- 2 -` between them."""
+    rep = synth.make_report(random.Random(13), version="v2021")
+    label = "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+    rows = synth_office.report_tables(rep)[1][1]
+    r = next(i for i, row in enumerate(rows) if any(text == label for text, _rs, _cs in row))
+    first_line = synth_office._wrap(label, 130.0)[0]
+    assert first_line == "2.申请人逾期未按收费通知要求缴纳"
+    data = synth_office.render_pdf(rep, breaks={"applications": r + 1}, broken_rows={"applications": len(first_line)},
+                                   numbers_below=True, open_breaks=True, page_numbers=True)
+    t = next(t for t in read_pdf(data).tables if "申请人情况" in t.text())
+    v = rep.values
+    assert _row(t, label)[-7:] == [synth.fmt(v[("applications", "", "other_fee_unpaid", k)]) for k in APPLICANTS]
+    r2 = extract_document(data, "below.pdf")
+    assert r2.status is ExtractStatus.EXTRACTED
+    assert {c.key: c.value for c in r2.cells if not c.derived} == v
+
+
 def test_open_rules_are_closed_only_around_text() -> None:
     """Vertical rules running 30 points past the table: a row when text lies there, else nothing."""
     rules = [Rule(True, y, 100, 300) for y in (100, 120, 140)]
@@ -106,11 +126,13 @@ def _wrapped_rows(rows: list[list[tuple[str, int, int]]]) -> dict[int, list[int]
 @settings(max_examples=15)
 @given(st.integers(min_value=0, max_value=2**32 - 1), st.sampled_from(["v2019", "v2021"]),
        st.lists(st.floats(min_value=0, max_value=1, exclude_max=True), min_size=3, max_size=3),
-       st.booleans(), st.booleans(), st.booleans(), st.floats(min_value=0, max_value=1, exclude_max=True))
+       st.booleans(), st.booleans(), st.booleans(), st.floats(min_value=0, max_value=1, exclude_max=True),
+       st.booleans())
 def test_page_break_layouts_round_trip(seed: int, version: str, where: list[float], open_breaks: bool,
-                                       footers: bool, cut_a_row: bool, pick: float) -> None:
+                                       footers: bool, cut_a_row: bool, pick: float, numbers_below: bool) -> None:
     """Every table broken somewhere, left open or closed, footers or not, and in 表三 a row whose
-    label wraps broken across the pages: every value read, every check passing."""
+    label wraps broken across the pages, its numbers on either side: every value read, every
+    check passing."""
     rep = synth.make_report(random.Random(seed), version=version)
     tables = synth_office.report_tables(rep)
     breaks = {name: 1 + int(w * (len(rows) - 1)) for name, (_h, rows), w in zip(TABLES, tables, where, strict=True)}
@@ -121,7 +143,7 @@ def test_page_break_layouts_round_trip(seed: int, version: str, where: list[floa
         breaks["applications"] = r + 1
         broken["applications"] = wrapped[r][int(pick * len(wrapped[r]))]
     data = synth_office.render_pdf(rep, breaks=breaks, open_breaks=open_breaks, page_numbers=footers,
-                                   broken_rows=broken)
+                                   broken_rows=broken, numbers_below=numbers_below)
     r = extract_document(data, "r.pdf")
     assert {c.key: c.value for c in r.cells if not c.derived} == rep.values
     assert r.checks and all(c.status is CheckStatus.PASS for c in r.checks)
