@@ -117,8 +117,11 @@ class _Walk:
         if filters in (["FlateDecode"], ["Fl"]):
             try:
                 return zlib.decompressobj().decompress(raw, limit + 1)
-            except zlib.error:
-                return b""  # pdfium finds no operators in it either
+            except zlib.error as e:
+                # pdfium would read the operators before the damage and drop the rest (rows of a
+                # table, silently): a damaged file is refused. A stream merely cut short reads.
+                raise UnreadableError(f"PDF content is damaged: content stream {stream.objid} does not inflate "
+                                      f"({e})") from e
         return stream.get_data()[: limit + 1]  # rare filters on content (LZW, ASCII85...)
 
     def cost(self, streams: list[Any], resources: Any, depth: int, limit: int, stack: tuple[int, ...]) -> int:

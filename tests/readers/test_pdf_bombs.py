@@ -1,6 +1,7 @@
 """PDFs that ask for millions of drawing operations are refused with `too_complex` and a
 message before a reader parses them (issue 8 item 5: an 11 KB file took 65 s and 2.1 GB).
-Times are measured in benchmarks, not here; each of these finishes in well under a second."""
+Times are measured in benchmarks, not here; each of these finishes in well under a second.
+A content stream that does not inflate is refused too (unreadable), before pdfium half-reads it."""
 
 from __future__ import annotations
 
@@ -86,3 +87,22 @@ def test_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     """Past the budget the reader stops between pages (a budget of 0 s: stopped after page 1)."""
     monkeypatch.setattr(pdf, "TIME_BUDGET", 0.0)
     _too_complex(pages(b"BT /F1 12 Tf 10 10 Td (hello) Tj ET", count=3), "stopped after page 1 of 3")
+
+
+def test_damaged_content_stream_is_unreadable() -> None:
+    """pdfium reads a corrupt stream up to the damage and drops the rest without a word (rows of
+    a table gone, status extracted): the guard inflates every content stream and refuses it."""
+    import zlib
+
+    from .hostile_pdf import HELVETICA, write
+
+    good = zlib.compress(b"BT /F1 12 Tf 72 700 Td (2024 hello) Tj ET\n" * 300, 9)
+    bad = good[:40] + bytes(b ^ 0x5A for b in good[40:70]) + good[70:]
+    with pytest.raises(zlib.error):
+        zlib.decompress(bad)
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 3 0 R >> >> >>"
+    data = write([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>", HELVETICA,
+                  b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bad) + bad + b"\nendstream", page])
+    r = extract_document(data, "damaged.pdf")
+    assert r.status is ExtractStatus.UNREADABLE
+    assert "damaged" in r.errors[0].message and "does not inflate" in r.errors[0].message
