@@ -133,7 +133,7 @@ def _read_chars(tp: Any, out: PageContent, disp: _Display) -> None:
                                                  c.FPDFText_GetMatrix, c.FPDFText_HasUnicodeMapError)
     tight = c.FPDFText_GetCharBox
     dl, dr, db, dt = (ctypes.c_double() for _ in range(4))
-    dm = disp.matrix
+    m0, m1, m2, m3, m4, m5 = disp.matrix
     chars = out.chars
     for i, u in enumerate(codes):
         if u <= 32 or u in (0xA0, 0x3000, 0xFEFF, 0xFFFE):
@@ -154,19 +154,20 @@ def _read_chars(tp: Any, out: PageContent, disp: _Display) -> None:
             # wide for a 10-point character): the glyph's own box is right.
             tight(tp, i, dl, dr, db, dt)
             left, bottom, right, top = dl.value, db.value, dr.value, dt.value
-        x0, y0, x1, y1 = box_in(dm, left, bottom, right, top)
-        if not vertical and size > 0 and _upright(dm, mat.a, mat.b, mat.c, mat.d):
-            y0 = y1 - size  # pdfminer's box: from the descent up by the font size, not the ascent
+        ax, ay = m0 * left + m2 * bottom + m4, m1 * left + m3 * bottom + m5
+        bx, by = m0 * right + m2 * top + m4, m1 * right + m3 * top + m5
+        x0, x1 = (ax, bx) if ax < bx else (bx, ax)
+        y0, y1 = (ay, by) if ay < by else (by, ay)
+        if not vertical and size > 0:
+            # Upright on the displayed page (whatever the /Rotate and the content's own turn): the
+            # baseline runs right and the glyph's up points up. Then pdfminer's box: from the
+            # descent up by the font size, not up to the font's ascent.
+            a, b, c_, d = mat.a, mat.b, mat.c, mat.d
+            tol = 1e-3 * (abs(a) + abs(b) + abs(c_) + abs(d))
+            if (m0 * a + m2 * b > 0 and abs(m1 * a + m3 * b) <= tol
+                    and m1 * c_ + m3 * d < 0 and abs(m0 * c_ + m2 * d) <= tol):
+                y0 = y1 - size
         chars.append({"text": text, "x0": x0, "x1": x1, "top": y0, "bottom": y1, "size": size})
-
-
-def _upright(dm: Matrix, a: float, b: float, c_: float, d: float) -> bool:
-    """Whether a character with this matrix reads left to right, upright, on the displayed page
-    (whatever the page's /Rotate and the content's own rotation)."""
-    base_x, base_y = dm[0] * a + dm[2] * b, dm[1] * a + dm[3] * b  # its baseline, displayed
-    up_x, up_y = dm[0] * c_ + dm[2] * d, dm[1] * c_ + dm[3] * d  # its up direction (top grows down)
-    tol = 1e-3 * (abs(a) + abs(b) + abs(c_) + abs(d))
-    return base_x > 0 and abs(base_y) <= tol and up_y < 0 and abs(up_x) <= tol
 
 
 class _Objects:
@@ -176,7 +177,6 @@ class _Objects:
         self.out = out
         self.disp = disp
         self.count = 0
-        self._fonts: dict[int | None, bool] = {}  # font handle → embedded or built in
         self._m = c.FS_MATRIX()
         self._fill = ctypes.c_int()
         self._stroke = ctypes.c_int()
@@ -185,20 +185,18 @@ class _Objects:
         self._l, self._b, self._r, self._t = (ctypes.c_float() for _ in range(4))
 
     def _font(self, obj: Any) -> None:
-        """Note a text object's font when pdfium must measure it with the machine's fonts."""
-        font = c.FPDFTextObj_GetFont(obj)
-        key = ctypes.cast(font, ctypes.c_void_p).value
-        if key in self._fonts:
+        """Note a text object's font when pdfium must measure it with the machine's fonts (the
+        first such font settles the page: its characters are read elsewhere)."""
+        if self.out.foreign_fonts:
             return
-        ok = not font or bool(c.FPDFFont_GetIsEmbedded(font))
-        if not ok:
-            buf = ctypes.create_string_buffer(256)
-            size = c.FPDFFont_GetBaseFontName(font, buf, 256)
-            name = buf.raw[: max(size - 1, 0)].decode("utf-8", "replace")
-            ok = bool(_BUILT_IN.match(name.split("+")[-1]))
-            if not ok:
-                self.out.foreign_fonts.append(name or "(unnamed)")
-        self._fonts[key] = ok
+        font = c.FPDFTextObj_GetFont(obj)
+        if not font or c.FPDFFont_GetIsEmbedded(font):
+            return
+        buf = ctypes.create_string_buffer(256)
+        size = c.FPDFFont_GetBaseFontName(font, buf, 256)
+        name = buf.raw[: max(size - 1, 0)].decode("utf-8", "replace")
+        if not _BUILT_IN.match(name.split("+")[-1]):
+            self.out.foreign_fonts.append(name or "(unnamed)")
 
     def _matrix(self, obj: Any) -> Matrix:
         m = self._m
