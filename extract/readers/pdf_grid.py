@@ -21,6 +21,7 @@ At a page break:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from ..grid import SourceCell, Table
@@ -91,7 +92,13 @@ def _cluster(values: list[float], tol: float) -> list[float]:
 
 
 def _nearest(v: float, centers: list[float]) -> int:
-    return min(range(len(centers)), key=lambda i: abs(centers[i] - v))
+    """Index of the centre nearest to v (the lower one on a tie); `centers` ascend."""
+    i = bisect_left(centers, v)
+    if i == 0:
+        return 0
+    if i == len(centers) or abs(centers[i - 1] - v) <= abs(centers[i] - v):
+        return i - 1
+    return i
 
 
 class _Grid:

@@ -96,19 +96,28 @@ def _line_text(chars: Sequence[dict[str, Any]]) -> str:
 
 
 def group_lines(chars: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Characters grouped into visual lines, top to bottom (a line = overlapping vertical extent)."""
+    """Characters grouped into visual lines, top to bottom (a line = overlapping vertical extent):
+    each character joins the first line (in order of creation) whose extent holds its centre."""
     lines: list[list[dict[str, Any]]] = []
     bounds: list[tuple[float, float]] = []
+    alive: list[int] = []  # lines that may still take characters, in order of creation
     for ch in sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"])):
         if ch["text"].isspace():
             continue
+        # Characters come by top (rounded to 0.1): a line ending above this one's top can take
+        # no later character's centre, nor grow; it leaves the search.
+        floor = ch["top"] - 0.1
+        if alive and bounds[alive[0]][1] < floor:
+            alive = [i for i in alive if bounds[i][1] >= floor]
         mid = (ch["top"] + ch["bottom"]) / 2
-        for i, (top, bottom) in enumerate(bounds):
+        for i in alive:
+            top, bottom = bounds[i]
             if top <= mid <= bottom:
                 lines[i].append(ch)
                 bounds[i] = (min(top, ch["top"]), max(bottom, ch["bottom"]))
                 break
         else:
+            alive.append(len(lines))
             lines.append([ch])
             bounds.append((ch["top"], ch["bottom"]))
     order = sorted(range(len(lines)), key=lambda i: bounds[i][0])
