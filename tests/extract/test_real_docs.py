@@ -1,6 +1,10 @@
-"""Real reports from other provinces, levels and years (tests/fixtures/real), with hand-checked truth:
-no truth cell may come out wrong or missing unless the cell carries a warning flag, the document's
-errors name its row, or the document claims no values at all (issue 8: no silent errors).
+"""Real reports from other provinces, levels and years, with hand-checked truth: no truth cell may come out wrong
+or missing unless the cell carries a warning flag, the document's errors name its row, or the document claims no
+values at all (issue 8: no silent errors).
+
+The documents are committed in tests/fixtures/real (manifest.csv, truth.csv). Metadata is also scored on the
+shared corpus's Pingtan reports, read from ../shared/corpus at test time against its manifest (never copied here);
+without the shared corpus those tests skip and say why.
 
 The score per document (exact / flagged / silent) is printed by `python -m benchmarks.real_docs_report`
 and by `pytest -s` on test_score_table. A document that fails today because of a known extractor
@@ -10,36 +14,137 @@ and the mark must go.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from benchmarks.real_docs_report import FIXTURES, load_manifest, load_truth, render, score, score_all
+from benchmarks.real_docs_report import (
+    FIXTURES,
+    RealDoc,
+    committed_docs,
+    corpus_available,
+    corpus_docs,
+    corpus_missing_reason,
+    load_manifest,
+    load_truth,
+    render,
+    render_meta,
+    score,
+    score_everything,
+    score_meta,
+)
 from extract.document import extract_document
 from gongkai.schema import spec
 
 MANIFEST = load_manifest()
 TRUTH = load_truth()
 NAMES = [r["file"] for r in MANIFEST]
+# The documents read from the shared corpus: its Pingtan reports (metadata only). Without the corpus a test over
+# them has one parameter, skipped with the reason.
+CORPUS_NAMES = [d.name for d in corpus_docs()] if corpus_available() else []
+_NEEDS_CORPUS = pytest.param("<shared corpus>", marks=pytest.mark.skip(reason=corpus_missing_reason()))
 
 # Known silent defects of today's extractor, one entry per document (issue 8, "Layouts seen in real reports").
 XFAIL: dict[str, str] = {}
 
 
-def _param(name: str) -> object:
-    if name in XFAIL:
-        return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=XFAIL[name]))
+# Known silent metadata defects (agency / publication date wrong with nothing flagging it), one entry per document.
+META_XFAIL = {
+    "pdftext_2025_shanghai_city_office.txt":
+        "agency taken from a sentence fragment of the intro ('定》）和《关于印发中华人民共和国') instead of the title's "
+        "'2025 年上海市人民政府办公厅政府信息公开' prefix (title broken over two lines)",
+    "pdftext_partial_2022_shandong_weihai_wendeng_xinfangju_dept.txt":
+        "agency keeps the flipbook page prefix: 'Page 8 - 威海市文登区信访局'",
+}
+
+
+def _param(name: str, xfail: dict[str, str] = XFAIL) -> object:
+    if name in xfail:
+        return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=xfail[name]))
     return name
 
 
-@pytest.mark.parametrize("name", [_param(n) for n in NAMES])
-def test_no_truth_cell_is_silently_wrong(name: str) -> None:
-    result = extract_document((FIXTURES / name).read_bytes(), name)
-    s = score(name, result, TRUTH[name])
+def _corpus_params(names: list[str], xfail: dict[str, str]) -> list[object]:
+    return [_param(n, xfail) for n in names] if corpus_available() else [_NEEDS_CORPUS]
+
+
+def _corpus_doc(name: str) -> RealDoc:
+    return next(d for d in corpus_docs() if d.name == name)
+
+
+def _silent_cells(doc: RealDoc) -> None:
+    assert doc.truth
+    s = score(doc.name, extract_document(doc.read(), doc.name), doc.truth)
     silent = [(m.key, str(m.printed), m.extracted) for m in s.silent]
     assert not silent, f"{len(silent)} of {s.total} truth cells silently wrong: {silent[:8]}"
 
 
-def test_xfail_marks_name_documents_of_the_manifest() -> None:
+def _silent_meta(doc: RealDoc) -> None:
+    silent = [(m.field, m.want, m.got) for m in score_meta(doc.meta, extract_document(doc.read(), doc.name))
+              if m.verdict == "silent"]
+    assert not silent, silent
+
+
+@pytest.mark.parametrize("name", [_param(n) for n in NAMES])
+def test_no_truth_cell_is_silently_wrong(name: str) -> None:
+    _silent_cells(next(d for d in committed_docs() if d.name == name))
+
+
+@pytest.mark.parametrize("name", [_param(n, META_XFAIL) for n in NAMES])
+def test_metadata_is_exact_absent_or_flagged(name: str) -> None:
+    """Agency, report year and publication date: right, missing, or wrong with an error naming the field; never a
+    wrong value nobody warns of (a sentence fragment, a page prefix, the publishing office for the reporting agency)."""
+    _silent_meta(next(d for d in committed_docs() if d.name == name))
+
+
+@pytest.mark.parametrize("name", _corpus_params(CORPUS_NAMES, META_XFAIL))
+def test_metadata_of_corpus_documents_is_exact_absent_or_flagged(name: str) -> None:
+    """The same for the corpus's Pingtan reports, the truth taken from the corpus's manifest
+    (its agency 平潭综合实验区管委会 or the title's 平潭综合实验区; the date in the page's address or its notes)."""
+    _silent_meta(_corpus_doc(name))
+
+
+def test_xfail_marks_name_scored_documents() -> None:
     assert set(XFAIL) <= set(NAMES)
+    assert set(META_XFAIL) <= set(NAMES) | set(CORPUS_NAMES)
+
+
+def _truth_identity_failures(name: str) -> set[str]:
+    """Re-run the 表三 and 表四 identities on the truth (an identity with a cell not in the truth or printed blank is
+    skipped)."""
+    t = {(k[0], k[2], k[3]): v for k, (v, _notes) in TRUTH[name].items()}
+
+    def values(keys: list[tuple[str, str, str]]) -> list[Decimal] | None:
+        got = [t.get(k) for k in keys]
+        return None if any(v is None for v in got) else [v for v in got if v is not None]
+
+    out: set[str] = set()
+    cols = ("natural_person", "commercial_enterprise", "research_institution", "public_interest_org", "legal_service_org",
+            "other_org", "total")
+    rows = {r for (tab, r, _c) in t if tab == "applications"}
+    for r in rows:
+        vals = values([("applications", r, c) for c in cols])
+        if vals is not None and sum(vals[:6]) != vals[6]:
+            out.add(f"{r}/row_sum")
+    results = sorted(rows - {"new_received", "carried_over", "results_total", "carried_forward"})
+    version = next(r["format_version"] for r in MANIFEST if r["file"] == name)
+    if len(results) == (21 if version == "2021" else 19):  # every result row of the form is in the truth
+        for c in cols:
+            vals = values([("applications", r, c) for r in results] + [("applications", "results_total", c)])
+            if vals is not None and sum(vals[:-1]) != vals[-1]:
+                out.add(f"results_total/{c}")
+    for prefix in ("review", "suit_direct", "suit_after_review"):
+        vals = values([("review_litigation", "cases", f"{prefix}_{k}") for k in ("upheld", "corrected", "other", "pending", "total")])
+        if vals is not None and sum(vals[:4]) != vals[4]:
+            out.add(f"{prefix}_total")
+    return out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_truth_identities_hold(name: str) -> None:
+    """The hand-checked truth is re-checked by the accounting identities: a failure is a transcription error in the
+    truth (or an inconsistency the report itself prints, which its manifest row would have to say)."""
+    assert _truth_identity_failures(name) == set()
 
 
 def test_manifest_truth_and_files_agree() -> None:
@@ -63,8 +168,9 @@ def test_truth_keys_are_cells_of_the_form(name: str) -> None:
 
 def test_score_table() -> None:
     """`pytest -s` prints the per-document table; the counts add up."""
-    scores = score_all()
-    print("\n" + render(scores))
+    scores, meta = score_everything()
+    print("\n" + render(scores) + "\n\n" + render_meta(meta))
     assert [s.name for s in scores] == NAMES
+    assert len(meta) == 3 * (len(NAMES) + len(CORPUS_NAMES))
     for s in scores:
         assert s.total == len(TRUTH[s.name]) == s.exact + s.flagged + len(s.silent)
