@@ -3,15 +3,18 @@ exact, wrong-but-flagged, or silently wrong (a wrong or missing value that nothi
 
     .venv/bin/python -m benchmarks.real_docs_report          # the table, then every silent failure
 
-The documents: those committed in tests/fixtures/real (their manifest.csv and truth.csv); for metadata also the
-Pingtan reports of the shared corpus, read from ../shared/corpus (never copied into the repository). Without the
-shared corpus they are left out, and the report says so.
+The documents: those committed in tests/fixtures/real (their manifest.csv and truth.csv), and the PDF/DOCX
+renderings of shared-corpus pages that tests/fixtures/real/make_office.py lists in CORPUS_RENDERINGS. Those are
+built here in memory from ../shared/corpus/docs (never committed: the corpus is not copied into the repository)
+and scored against ../shared/corpus/truth.csv, the rows of their source page. Without the shared corpus they are
+left out, and the report says so.
 
 Metadata (agency, report year, publication date) is scored against the manifest's truth_agency (the names
 as printed, alternatives separated by "|"; empty when the document prints none), year and truth_published: a
 value is *exact*, *absent* (printed but not extracted: a gap, not an error), *flagged* (wrong, and an error of the
 document names the field) or *silent* (wrong and unflagged, e.g. a sentence fragment taken for the agency). For the
-Pingtan reports of the shared corpus the truth comes from the corpus's manifest.csv (see corpus_meta_truth).
+renderings and for the Pingtan reports of the shared corpus the truth comes from the corpus's manifest.csv (see
+corpus_meta_truth).
 
 A truth cell counts as *flagged* when the extracted cell carries a warning flag (any flag but the purely
 informational ones below), when one of the document's errors names its row (or its table is missing),
@@ -22,6 +25,8 @@ issue 8 forbids. tests/extract/test_real_docs.py asserts there is none.
 from __future__ import annotations
 
 import csv
+import functools
+import importlib.util
 import os
 import re
 import sys
@@ -29,6 +34,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from types import ModuleType
 
 from extract.document import extract_document
 from gongkai.model import Cell, CellState, ExtractResult, ExtractStatus, Issue
@@ -108,7 +114,32 @@ def corpus_available() -> bool:
 
 
 def corpus_missing_reason() -> str:
-    return f"shared corpus not found at {CORPUS} (set GONGKAI_SHARED): its documents are read from there, never copied"
+    return (f"shared corpus not found at {CORPUS} (set GONGKAI_SHARED): its documents, and the renderings built from "
+            "its pages, are read from there at test time, never copied")
+
+
+@functools.cache
+def make_office() -> ModuleType:
+    """tests/fixtures/real/make_office.py (a script beside its fixtures, not a package)."""
+    spec = importlib.util.spec_from_file_location("make_office", FIXTURES / "make_office.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_office"] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def rendering_sources() -> dict[str, str]:
+    """Rendering name -> the shared-corpus page it is built from."""
+    return {name: source for name, source, _brk in make_office().CORPUS_RENDERINGS}
+
+
+@functools.cache
+def corpus_rendering(name: str) -> bytes:
+    """A rendering of CORPUS_RENDERINGS, built in memory from ../shared/corpus/docs (once per process)."""
+    _name, source, brk = next(r for r in make_office().CORPUS_RENDERINGS if r[0] == name)
+    data: bytes = make_office().build(name, CORPUS / "docs" / source, brk)
+    return data
 
 
 # The date a TRS portal puts in the page's address (…/t20250310_97791.htm), and a publication date the manifest's
@@ -121,7 +152,7 @@ _TITLE_NAME = re.compile(r"/\d+_(.+?)(?:19|20)\d{2}\s*年")
 
 
 def corpus_meta_truth(row: dict[str, str], manifest: list[dict[str, str]]) -> dict[str, str]:
-    """Metadata truth of a shared-corpus document from its manifest row: the agency as the
+    """Metadata truth of a shared-corpus document (or a rendering of it) from its manifest row: the agency as the
     manifest names it and as the title names it (平潭综合实验区管委会 / 平潭综合实验区: the same organ), the year, and
     the publication date in the page's address or in the notes of any row of the same page (its html_ and
     textflat_ rows share the address; the notes are on one of them)."""
@@ -146,15 +177,15 @@ def pingtan_reports(manifest: list[dict[str, str]]) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class RealDoc:
-    """One scored document: its file, its cell truth (None: metadata only) and metadata truth."""
+    """One scored document: where its bytes come from, its cell truth (None: metadata only) and metadata truth."""
 
     name: str
-    path: Path
+    path: Path | None  # None: a rendering built in memory
     truth: dict[Key, tuple[Decimal | None, str]] | None
     meta: dict[str, str]
 
     def read(self) -> bytes:
-        return self.path.read_bytes()
+        return self.path.read_bytes() if self.path is not None else corpus_rendering(self.name)
 
 
 def committed_docs() -> list[RealDoc]:
@@ -163,13 +194,17 @@ def committed_docs() -> list[RealDoc]:
 
 
 def corpus_docs() -> list[RealDoc]:
-    """The corpus's Pingtan reports (metadata only; their cells are test_corpus.py's); [] without the corpus."""
+    """The renderings of shared-corpus pages, then the corpus's Pingtan reports (metadata only); [] without it."""
     if not corpus_available():
         return []
     rows = load_manifest(CORPUS)
     manifest = {r["file"]: r for r in rows}
-    return [RealDoc(name, CORPUS / "docs" / name, None, corpus_meta_truth(manifest[name], rows))
+    truth = load_truth(CORPUS)
+    out = [RealDoc(name, None, truth[source], corpus_meta_truth(manifest[source], rows) | {"file": name})
+           for name, source in rendering_sources().items()]
+    out += [RealDoc(name, CORPUS / "docs" / name, None, corpus_meta_truth(manifest[name], rows))
             for name in pingtan_reports(rows)]
+    return out
 
 
 def warning_flags(cell: Cell) -> tuple[str, ...]:
@@ -250,7 +285,7 @@ def score_meta(row: dict[str, str], result: ExtractResult) -> list[MetaScore]:
 
 
 def score_everything() -> tuple[list[Score], list[MetaScore]]:
-    """Cells and metadata of every document (committed, then read from the shared corpus), each extracted once."""
+    """Cells and metadata of every document (committed, then built from the shared corpus), each extracted once."""
     cells, meta = [], []
     for doc in committed_docs() + corpus_docs():
         result = extract_document(doc.read(), doc.name)
@@ -270,16 +305,22 @@ def render_meta(meta: list[MetaScore]) -> str:
     lines.append("")
     for m in meta:
         if m.verdict in ("silent", "flagged", "absent"):
-            lines.append(f"{m.verdict.upper()} {m.name}: {m.field} printed {m.want!r} extracted {m.got!r}")
+            lines.append(f"{m.verdict.upper()} {m.name}: {m.field} truth {m.want!r} extracted {m.got!r}")
     return "\n".join(lines)
 
 
 def render(scores: list[Score]) -> str:
+    built = set(rendering_sources())
     lines = [f"{'document':<66} {'status':<22} {'cells':>5} {'exact':>5} {'flag':>5} {'SILENT':>6}"]
     for s in scores:
-        lines.append(f"{s.name:<66} {s.status:<22} {s.total:>5} {s.exact:>5} {s.flagged:>5} {len(s.silent):>6}")
+        name = f"{s.name} *" if s.name in built else s.name
+        lines.append(f"{name:<66} {s.status:<22} {s.total:>5} {s.exact:>5} {s.flagged:>5} {len(s.silent):>6}")
     tot = [sum(x) for x in zip(*((s.total, s.exact, s.flagged, len(s.silent)) for s in scores), strict=True)]
     lines.append(f"{'TOTAL (' + str(len(scores)) + ' documents)':<66} {'':<22} {tot[0]:>5} {tot[1]:>5} {tot[2]:>5} {tot[3]:>6}")
+    if built & {s.name for s in scores}:
+        lines.append(f"* built at test time from {CORPUS / 'docs'}, scored against its truth.csv (not committed)")
+    if not corpus_available():
+        lines.append(f"(renderings of the shared corpus left out: {corpus_missing_reason()})")
     lines.append("")
     for s in scores:
         for m in s.silent:

@@ -2,9 +2,11 @@
 or missing unless the cell carries a warning flag, the document's errors name its row, or the document claims no
 values at all (issue 8: no silent errors).
 
-The documents are committed in tests/fixtures/real (manifest.csv, truth.csv). Metadata is also scored on the
-shared corpus's Pingtan reports, read from ../shared/corpus at test time against its manifest (never copied here);
-without the shared corpus those tests skip and say why.
+Two sets of documents. Those committed in tests/fixtures/real (manifest.csv, truth.csv). And PDF/DOCX renderings
+of shared-corpus pages (make_office.CORPUS_RENDERINGS: the Pingtan 2024/2025 pages as ruled and borderless PDFs
+with a page break inside 表三, and as Word), built in memory at test time from ../shared/corpus/docs and scored
+against ../shared/corpus/truth.csv; without the shared corpus those tests skip and say why. Metadata is also
+scored on the corpus's Pingtan reports themselves, against its manifest.
 
 The score per document (exact / flagged / silent) is printed by `python -m benchmarks.real_docs_report`
 and by `pytest -s` on test_score_table. A document that fails today because of a known extractor
@@ -19,16 +21,20 @@ from decimal import Decimal
 import pytest
 
 from benchmarks.real_docs_report import (
+    CORPUS,
     FIXTURES,
     RealDoc,
     committed_docs,
     corpus_available,
     corpus_docs,
     corpus_missing_reason,
+    corpus_rendering,
     load_manifest,
     load_truth,
+    make_office,
     render,
     render_meta,
+    rendering_sources,
     score,
     score_everything,
     score_meta,
@@ -39,8 +45,9 @@ from gongkai.schema import spec
 MANIFEST = load_manifest()
 TRUTH = load_truth()
 NAMES = [r["file"] for r in MANIFEST]
-# The documents read from the shared corpus: its Pingtan reports (metadata only). Without the corpus a test over
-# them has one parameter, skipped with the reason.
+RENDERED = list(rendering_sources())
+# The documents read from the shared corpus: its renderings and its Pingtan reports (metadata only). Without the
+# corpus a test over them has one parameter, skipped with the reason.
 CORPUS_NAMES = [d.name for d in corpus_docs()] if corpus_available() else []
 _NEEDS_CORPUS = pytest.param("<shared corpus>", marks=pytest.mark.skip(reason=corpus_missing_reason()))
 
@@ -90,6 +97,12 @@ def test_no_truth_cell_is_silently_wrong(name: str) -> None:
     _silent_cells(next(d for d in committed_docs() if d.name == name))
 
 
+@pytest.mark.parametrize("name", _corpus_params(RENDERED, XFAIL))
+def test_no_truth_cell_of_a_corpus_rendering_is_silently_wrong(name: str) -> None:
+    """The renderings of shared-corpus pages, built now, against the corpus's truth of their source page."""
+    _silent_cells(_corpus_doc(name))
+
+
 @pytest.mark.parametrize("name", [_param(n, META_XFAIL) for n in NAMES])
 def test_metadata_is_exact_absent_or_flagged(name: str) -> None:
     """Agency, report year and publication date: right, missing, or wrong with an error naming the field; never a
@@ -99,14 +112,14 @@ def test_metadata_is_exact_absent_or_flagged(name: str) -> None:
 
 @pytest.mark.parametrize("name", _corpus_params(CORPUS_NAMES, META_XFAIL))
 def test_metadata_of_corpus_documents_is_exact_absent_or_flagged(name: str) -> None:
-    """The same for the corpus's Pingtan reports, the truth taken from the corpus's manifest
+    """The same for the renderings and the corpus's Pingtan reports, the truth taken from the corpus's manifest
     (its agency 平潭综合实验区管委会 or the title's 平潭综合实验区; the date in the page's address or its notes)."""
     _silent_meta(_corpus_doc(name))
 
 
 def test_xfail_marks_name_scored_documents() -> None:
-    assert set(XFAIL) <= set(NAMES)
-    assert set(META_XFAIL) <= set(NAMES) | set(CORPUS_NAMES)
+    assert set(XFAIL) <= set(NAMES) | set(RENDERED)
+    assert set(META_XFAIL) <= set(NAMES) | set(RENDERED) | set(CORPUS_NAMES)
 
 
 def _truth_identity_failures(name: str) -> set[str]:
@@ -166,11 +179,64 @@ def test_truth_keys_are_cells_of_the_form(name: str) -> None:
         assert (block, row_key, col_key) in printed[table], (name, table, block, row_key, col_key)
 
 
+def test_committed_renderings_are_built_from_their_real_tables() -> None:
+    """The committed PDF/DOCX renderings are exactly what make_office.py builds from the committed HTML tables (so
+    they carry the source's truth), and every rendering is in the manifest with that source."""
+    office = make_office()
+    for name, source, brk in office.RENDERINGS:
+        assert office.build(name, FIXTURES / source, brk) == (FIXTURES / name).read_bytes(), name
+        row = next(r for r in MANIFEST if r["file"] == name)
+        assert row["source_path"] == f"tests/fixtures/real/{source}"
+        assert TRUTH[name] == TRUTH[source]
+
+
+def test_no_rendering_of_the_shared_corpus_is_committed() -> None:
+    """The corpus is read from ../shared/corpus, never copied: its renderings and pages are not in the repository."""
+    corpus_names = set(RENDERED) | set(rendering_sources().values())
+    assert not corpus_names & {p.name for p in FIXTURES.iterdir()}
+    assert not corpus_names & set(NAMES)
+
+
+def _pdf_pages(data: bytes) -> list[list[str]]:
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [(page.extract_text() or "").splitlines() for page in pdf.pages]
+
+
+def test_corpus_renderings_break_where_intended() -> None:
+    """The page breaks still fall where they expose what they were placed for (the corpus pages could change)."""
+    if not corpus_available():
+        pytest.skip(corpus_missing_reason())
+    for ruled in ("", "unruled_"):
+        pages = _pdf_pages(corpus_rendering(f"pdf_{ruled}2024_fujian_pingtan_gov.pdf"))
+        # 表三 continues on the next page before （四）2: the merged labels are cut over the break
+        assert "1.本机关不掌握相关政府信息" in pages[1][-2] and pages[1][-1] == "- 2 -", pages[1][-2:]
+        assert pages[2][0].startswith("）无法提"), pages[2][0]
+        pages = _pdf_pages(corpus_rendering(f"pdf_{ruled}2025_fujian_pingtan_gov.pdf"))
+        # the row （六）1 breaks across the page: its label's last line alone opens the next one
+        assert pages[1][-1] == "- 2 -" and "8 0 0 0 0 0 8" in "\n".join(pages[1][-4:]), pages[1][-4:]
+        assert pages[2][0] == "不再处理其政府信息公开申请", pages[2][0]
+
+
+def test_corpus_renderings_share_the_truth_of_their_source() -> None:
+    if not corpus_available():
+        pytest.skip(corpus_missing_reason())
+    corpus_truth = load_truth(CORPUS)
+    for doc in corpus_docs():
+        if doc.name in RENDERED:
+            assert doc.truth == corpus_truth[rendering_sources()[doc.name]] and len(doc.truth) == 200, doc.name
+
+
 def test_score_table() -> None:
     """`pytest -s` prints the per-document table; the counts add up."""
     scores, meta = score_everything()
     print("\n" + render(scores) + "\n\n" + render_meta(meta))
-    assert [s.name for s in scores] == NAMES
+    built = RENDERED if corpus_available() else []
+    assert [s.name for s in scores] == NAMES + built
     assert len(meta) == 3 * (len(NAMES) + len(CORPUS_NAMES))
+    truth = {d.name: d.truth for d in committed_docs() + corpus_docs()}
     for s in scores:
-        assert s.total == len(TRUTH[s.name]) == s.exact + s.flagged + len(s.silent)
+        assert s.total == len(truth[s.name] or {}) == s.exact + s.flagged + len(s.silent)
