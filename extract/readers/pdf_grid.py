@@ -1,6 +1,6 @@
 """Ruled-table fragments (one per page) → one span-expanded grid per printed table.
 
-A fragment is what pdfplumber finds on one page: cell boxes with their text. A table that runs
+A fragment is one page's ruled table (`pdf_rules`): cell boxes with their text. A table that runs
 over a page break is several fragments; they are joined into one grid when the first ends the
 page and the next starts the following page with the same outer edges.
 

@@ -1,6 +1,6 @@
 """Text of a PDF page: cell texts from characters in a box, page lines, page furniture.
 
-pdfplumber hands out characters with positions. A cell's text is rebuilt from the characters whose
+Characters come with positions (dicts: text, x0, x1, top, bottom, size). A cell's text is rebuilt from the characters whose
 centre lies inside the cell box, line by line, and the lines are joined the CJK way (no spaces
 between Chinese characters; see `cjk.join_lines`). Page numbers such as `— 5 —`, `- 5 -`,
 `第 5 页 共 6 页` or `5/6` at the top or bottom of a page are page furniture, not text.
