@@ -27,6 +27,7 @@ class NeedsOcrError(ExtractError):
 
 
 class TooComplexError(ExtractError):
-    """A reader's own cap (objects, operators per page) was reached: the document is too complex."""
+    """The document asks for more work than a report can need (millions of drawing operators,
+    thousands of pages): refused with a message rather than read for minutes."""
 
     status = ExtractStatus.TOO_COMPLEX

@@ -35,8 +35,8 @@ class ExtractStatus(StrEnum):
     NOT_A_REPORT = "not_a_report"  # a letter, an interpretation (解读), a notice ...
     NEEDS_OCR = "needs_ocr"  # tables are images / no text layer
     UNSUPPORTED_FORMAT = "unsupported_format"
-    TOO_COMPLEX = "too_complex"  # stopped: past the document's budget of time or of operators/objects
     UNREADABLE = "unreadable"  # empty, binary garbage, undecodable
+    TOO_COMPLEX = "too_complex"  # refused before or while reading: over a size, operator or time budget
     CRASHED = "crashed"  # a bug of ours; the run goes on
 
 
