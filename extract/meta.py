@@ -127,11 +127,16 @@ def _statement_agency(lines: list[str]) -> str | None:
 
 def _title_line(lines: list[str]) -> tuple[int | None, str | None]:
     """The heading that is the report's title, joined with its first half when it is broken
-    over two lines (政和县东平镇人民政府2024年政府 / 信息公开工作年度报告). A heading that names the
+    over two lines (政和县东平镇人民政府2024年政府 / 信息公开工作年度报告, or …信息公开 / 工作年度报告). A heading that names the
     agency wins over one that does not (盐边县新九镇人民政府 / 关于2021年度…的年度报告)."""
     found: list[tuple[int, str]] = []
     for i, raw in enumerate(lines):
         ln = raw.rstrip(" |")
+        if not _REPORT_TITLE.search(ln) and i + 1 < len(lines) and len(ln) <= 40:
+            # broken before its last words: 2025 年上海市人民政府办公厅政府信息公开 / 工作年度报告
+            joined = ln + lines[i + 1].rstrip(" |")
+            if _REPORT_TITLE.search(joined) and not _REPORT_TITLE.search(lines[i + 1]):
+                ln = joined
         if not _REPORT_TITLE.search(ln) or len(ln) >= 80 or _CHROME.search(ln) or _PROSE.search(ln):
             continue
         if i > 0 and not _title_agency(ln):
