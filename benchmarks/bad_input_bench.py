@@ -36,7 +36,7 @@ def _limit() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (LIMIT_BYTES, LIMIT_BYTES))
 
 
-def run_case(name: str) -> dict[str, object]:
+def run_case(name: str, root: Path = ROOT) -> dict[str, object]:
     fname, data = CASES[name]()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / fname
@@ -44,7 +44,7 @@ def run_case(name: str) -> dict[str, object]:
         t = time.perf_counter()
         try:
             out = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True,
-                                 cwd=ROOT, timeout=TIMEOUT, preexec_fn=_limit)
+                                 cwd=root, timeout=TIMEOUT, preexec_fn=_limit)
         except subprocess.TimeoutExpired:
             return {"case": name, "status": f"killed after {TIMEOUT:.0f} s"}
         wall = time.perf_counter() - t
@@ -55,9 +55,11 @@ def run_case(name: str) -> dict[str, object]:
     return {"case": name, **got}
 
 
-def main() -> None:
+def main(root: Path = ROOT) -> None:
+    """`python -m benchmarks.bad_input_bench [checkout]`: another checkout's extractor (run from its
+    directory) on the same inputs, for a before/after comparison."""
     for name in CASES:
-        r = run_case(name)
+        r = run_case(name, root)
         secs = r.get("seconds")
         mem = r.get("maxrss_mb")
         print(f"{name:24} {r['status']:24} "
@@ -65,4 +67,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else ROOT)
