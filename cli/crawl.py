@@ -7,26 +7,27 @@ parser sets `func`, so the main CLI calls `args.func(args)` and exits with its r
 from __future__ import annotations
 
 import argparse
-import asyncio
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.console import Console
-from rich.live import Live
-from rich.table import Table
+from cli.datadir import DEMO, data_dir
 
-from crawler.lock import CrawlLocked
-from crawler.run import CrawlConfig, Crawler, CrawlSummary
-from crawler.sites import Source, load_sources, source_for_url
+if TYPE_CHECKING:  # imported when a command runs: `gongkai --help` must not load the crawler
+    from rich.console import Console
+    from rich.live import Live
+    from rich.table import Table
+
+    from crawler.run import CrawlConfig, CrawlSummary
+    from crawler.sites import Source
 
 __all__ = ["add_demo_parser", "add_parser", "run", "run_demo"]
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", type=Path, default=Path("data"), help="raw store location (default: data)")
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help="raw store location (default: $GONGKAI_DATA_DIR, else data; demo: data/demo)")
     p.add_argument("--delay", type=float, default=None, help="seconds between requests to one host (crawl default 2, demo 0.2; robots Crawl-delay can raise it)")
     p.add_argument("--max-pages", type=int, default=None, help="stop after this many requests, robots.txt included; run again to resume")
     p.add_argument("--dry-run", action="store_true", help="list what would be fetched, fetch nothing")
@@ -55,11 +56,13 @@ def add_demo_parser(subparsers: Any) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "demo", help="start the embedded sample portal on 127.0.0.1 and crawl it end to end, offline")
     _common(p)
-    p.set_defaults(func=run_demo, data_dir=Path("data/demo"))
+    p.set_defaults(func=run_demo)
     return p
 
 
 def _select_sources(args: argparse.Namespace) -> list[Source] | str:
+    from crawler.sites import load_sources, source_for_url
+
     sources: list[Source] = []
     if args.source or not args.seed:
         registry = load_sources(args.registry)
@@ -75,6 +78,11 @@ def _select_sources(args: argparse.Namespace) -> list[Source] | str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from crawler.run import CrawlConfig
+
+    args.data_dir = data_dir(args.data_dir)
     console = Console(stderr=True)
     selected = _select_sources(args)
     if isinstance(selected, str):
@@ -87,8 +95,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from crawler.run import CrawlConfig
     from demo.portal import start_demo_portal
 
+    args.data_dir = data_dir(args.data_dir, default=DEMO)
     console = Console(stderr=True)
     if not _fresh_demo_dir(args.data_dir):
         console.print(f"[red]{args.data_dir} holds data that the demo did not write; pick another --data-dir[/red]")
@@ -120,6 +132,14 @@ def _fresh_demo_dir(data_dir: Path) -> bool:
 
 
 def _execute(cfg: CrawlConfig, sources: list[Source], args: argparse.Namespace, console: Console) -> int:
+    import asyncio
+
+    from rich.console import Console
+    from rich.live import Live
+
+    from crawler.lock import CrawlLocked
+    from crawler.run import Crawler
+
     if args.dry_run:
         items = Crawler(cfg, sources).plan()
         for it in items:
@@ -180,6 +200,9 @@ class _Progress:
 
 
 def probe_table(summary: CrawlSummary) -> Table:
+    from rich import box
+    from rich.table import Table
+
     """Per source: did the entry page answer, and does it still link to reports or columns?"""
     today = date.today().isoformat()
     t = Table(title="probe of entry pages", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1),
@@ -202,6 +225,9 @@ def probe_table(summary: CrawlSummary) -> Table:
 
 
 def summary_table(summary: CrawlSummary) -> Table:
+    from rich import box
+    from rich.table import Table
+
     t = Table(title=f"crawl run {summary.run_id}", box=box.SIMPLE_HEAD, pad_edge=False, padding=0,
               caption="files = attachments; 304 = unchanged (conditional GET); skipped = robots.txt disallow")
     cols = (("pages", "pages"), ("reports", "reports"), ("attachments", "files"), ("new", "new"),

@@ -1,16 +1,31 @@
-"""`gongkai` command line: a thin shell over the library functions."""
+"""`gongkai` command line: a thin shell over the library functions.
+
+Startup is part of the interface: module level imports only the standard library and the CLI's own
+light modules, and each command imports what it needs when it runs, so `gongkai --help` loads
+neither DuckDB nor pyarrow and `gongkai extract` loads only the extractor.
+
+Errors are one line on stderr with a non-zero exit (the traceback with `--debug`); Ctrl-C prints one
+line and exits 130.
+"""
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from gongkai.model import CheckStatus, ExtractResult
+from cli.datadir import HELP as DATA_HELP
+from cli.datadir import data_dir
+
+if TYPE_CHECKING:
+    from gongkai.model import ExtractResult
+
+# Statuses of a document that could not be read at all: `extract` exits 1 when any input has one.
+NOT_READ = ("unreadable", "crashed")
 
 
 def _extract_paths(paths: Sequence[str]) -> list[Path]:
@@ -25,6 +40,8 @@ def _extract_paths(paths: Sequence[str]) -> list[Path]:
 
 
 def _summary(r: ExtractResult) -> str:
+    from gongkai.model import CheckStatus
+
     tables = ", ".join(f"{t}={v}" for t, v in r.format_version.items()) or "none"
     printed = [c for c in r.cells if not c.derived]
     failed = [c for c in r.checks if c.status is CheckStatus.FAIL]
@@ -54,6 +71,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(json.dumps(msg, ensure_ascii=False) if args.json else f"{path}\n  status: unreadable ({e})")
             continue
         result = extract_document(data, str(path))
+        if str(result.status) in NOT_READ:
+            unreadable += 1
         if args.json:
             print(json.dumps(result.to_json(), ensure_ascii=False))
         else:
@@ -95,25 +114,6 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_table(cols: list[str], rows: list[tuple[object, ...]], fmt: str) -> None:
-    if fmt == "json":
-        for r in rows:
-            print(json.dumps(dict(zip(cols, r, strict=True)), ensure_ascii=False, default=str))
-        return
-    if fmt == "csv":
-        w = csv.writer(sys.stdout)
-        w.writerow(cols)
-        w.writerows(rows)
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    t = Table(*cols, show_lines=False)
-    for r in rows:
-        t.add_row(*("" if v is None else str(v) for v in r))
-    Console().print(t)
-
-
 def cmd_ingest(args: argparse.Namespace) -> int:
     from cli.pipeline import ingest
 
@@ -121,7 +121,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         print(f"not found: {p}", file=sys.stderr)
-    s = ingest(Path(args.data_dir), [p for p in paths if p.exists()], url=args.url)
+    s = ingest(data_dir(args.data_dir), [p for p in paths if p.exists()], url=args.url)
     print(f"ingest: {s.added} added, {s.unchanged} already stored, {s.skipped} skipped (not a report format)")
     return 1 if missing else 0
 
@@ -129,8 +129,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from cli.pipeline import build_from_store
 
-    s = build_from_store(Path(args.data_dir))
-    print(f"build: {s.reports} reports from {s.agencies} agencies -> {Path(args.data_dir) / 'release'}")
+    where = data_dir(args.data_dir)
+    s = build_from_store(where)
+    print(f"build: {s.reports} reports from {s.agencies} agencies -> {where / 'release'}")
     print("  reports per year: " + ", ".join(f"{y or 'unknown'}: {n}" for y, n in s.per_year.items()))
     print("  report statuses: " + ", ".join(f"{k}: {v}" for k, v in s.statuses.items()))
     print(f"  documents read: {sum(s.documents.values())} (" + ", ".join(f"{k}: {v}" for k, v in s.documents.items())
@@ -139,83 +140,98 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_query(args: argparse.Namespace) -> int:
-    from dataset.query import run_sql
+class _Version(argparse.Action):
+    """`--version`, read from the installed package only when asked."""
 
-    cols, rows = run_sql(Path(args.data_dir), args.sql)
-    _print_table(cols, rows, args.format)
-    return 0
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_kw: Any) -> None:
+        from importlib.metadata import version
 
-
-def cmd_top(args: argparse.Namespace) -> int:
-    from dataset.query import top
-
-    cols, rows = top(Path(args.data_dir), args.metric, args.year, args.min_volume, args.limit)
-    _print_table(cols, rows, args.format)
-    return 0
-
-
-def cmd_inconsistent(args: argparse.Namespace) -> int:
-    from dataset.query import inconsistent
-
-    cols, rows = inconsistent(Path(args.data_dir), args.year, args.scope)
-    _print_table(cols, rows, args.format)
-    return 0
+        print(f"gongkai {version('gongkai')}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # --debug is accepted before or after the command; SUPPRESS keeps a subcommand's default from
+    # overwriting a --debug given before it.
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show the traceback of an error")
     parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开工作年度报告 → validated datasets")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("extract", help="extract the statistical tables of report files")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
+    parser.add_argument("--debug", action="store_true", default=False, help="show the traceback of an error")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_with_parents(debug))
+    p = sub.add_parser("extract", help="extract the statistical tables of report files",
+                       description="Exit status: 0 when every input was read (even if its checks fail), "
+                                   "1 when an input could not be read at all (missing, unreadable or crashed).")
     p.add_argument("files", nargs="+", help="report files or folders (HTML, text, PDF, DOCX)")
     p.add_argument("--json", action="store_true", help="one JSON object per line per document")
     p.set_defaults(func=cmd_extract)
     ing = sub.add_parser("ingest", help="add report files already on disk to the raw store")
     ing.add_argument("paths", nargs="+", help="files or folders (HTML, text, PDF, Word)")
-    ing.add_argument("--data-dir", default="data")
+    ing.add_argument("--data-dir", default=None, help=DATA_HELP)
     ing.add_argument("--url", help="origin URL of a single file (default: its file:// path)")
     ing.set_defaults(func=cmd_ingest)
     bd = sub.add_parser("build", help="extract everything stored and write the Parquet dataset")
-    bd.add_argument("--data-dir", default="data")
+    bd.add_argument("--data-dir", default=None, help=DATA_HELP)
     bd.set_defaults(func=cmd_build)
-    from dataset.query import METRICS
+    from cli import analysis, crawl, serve
 
-    q = sub.add_parser("query", help="SQL over the release (DuckDB views named like the tables)")
-    q.add_argument("sql")
-    tp = sub.add_parser("top", help="agencies ranked by a metric, with a minimum-volume guard")
-    tp.add_argument("--metric", required=True, choices=sorted(METRICS))
-    tp.add_argument("--year", type=int, required=True)
-    tp.add_argument("--min-volume", type=int, default=10, help="ignore agencies below this volume (default 10)")
-    tp.add_argument("--limit", type=int, default=20)
-    inc = sub.add_parser("inconsistent", help="reports whose tables do not add up, with the failing identity")
-    inc.add_argument("--year", type=int, required=True)
-    inc.add_argument("--scope", choices=["all", "report", "cross_report"], default="all",
-                     help="tables that do not add up (report), breaks between years (cross_report), or both")
-    for p2, fn in ((q, cmd_query), (tp, cmd_top), (inc, cmd_inconsistent)):
-        p2.add_argument("--data-dir", default="data")
-        p2.add_argument("--format", choices=["table", "csv", "json"], default="table")
-        p2.set_defaults(func=fn)
+    analysis.add_parsers(sub)
+    serve.add_parser(sub)
     sc = sub.add_parser("schema", help="list the canonical tables, rows, columns and identities")
     sc.add_argument("--table", choices=["active_disclosure", "applications", "review_litigation"])
     sc.add_argument("--identities", action="store_true", help="also list every identity checked")
     sc.set_defaults(func=cmd_schema)
-    from cli import crawl as crawl_cli
-
-    crawl_cli.add_parser(sub)
-    crawl_cli.add_demo_parser(sub).set_defaults(func=cmd_demo)
+    crawl.add_parser(sub)
+    crawl.add_demo_parser(sub).set_defaults(func=cmd_demo)
     return parser
+
+
+def _with_parents(*parents: argparse.ArgumentParser) -> type[argparse.ArgumentParser]:
+    class Sub(argparse.ArgumentParser):
+        def __init__(self, *a: Any, **kw: Any) -> None:
+            kw["parents"] = [*parents, *kw.get("parents", [])]
+            super().__init__(*a, **kw)
+
+    return Sub
+
+
+def one_line(e: BaseException) -> str:
+    """The message of an error in one line: DuckDB's carets and hints after a blank line dropped."""
+    text = str(e).strip() or type(e).__name__
+    first = text.split("\n\n")[0]
+    return " ".join(line.strip() for line in first.splitlines() if line.strip())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("gongkai: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:
+        if args.debug:
+            raise
+        known = isinstance(e, OSError | ValueError | LookupError) or type(e).__module__.lstrip("_").startswith("duckdb")
+        hint = "" if known else f" ({type(e).__name__}; --debug for the traceback)"
+        print(f"gongkai: error: {one_line(e)}{hint}", file=sys.stderr)
+        return 1
 
 
 def run() -> None:
-    """The console script: `gongkai … | head` ends quietly instead of with a BrokenPipeError."""
+    """The console script: `gongkai … | head` ends quietly instead of with a BrokenPipeError, and
+    Ctrl-C before a command starts is one line too."""
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    sys.exit(main())
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        print("gongkai: interrupted", file=sys.stderr)
+        code = 130
+    sys.exit(code)
 
 
 if __name__ == "__main__":
