@@ -178,7 +178,7 @@ def test_ctrl_c_is_one_line_and_exit_130(small_release: Path) -> None:
         time.sleep(0.05)
     time.sleep(0.5)
     p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=60)
+    _out, err = p.communicate(timeout=60)
     assert p.returncode == 130
     assert err.strip() == "gongkai: interrupted"
 
