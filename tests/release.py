@@ -4,6 +4,7 @@ and notebook tests."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 from pathlib import Path
 
@@ -24,8 +25,9 @@ def build_small_release(data_dir: Path) -> Path:
         for rep in synth.make_series(rng, agency, YEARS):
             if (agency, rep.year) == BROKEN:
                 rep.values[("applications", "", "granted", "total")] += 1
-            r = extract_document(synth.render_html(rep).encode(), f"{agency}{rep.year}.html")
-            url = f"http://www.example.gov.cn/{r.sha256[:8]}.html"
+            body = synth.render_html(rep).encode()
+            r = extract_document(body, f"{agency}{rep.year}.html")
+            url = f"http://www.example.gov.cn/{hashlib.sha256(body).hexdigest()[:8]}.html"
             items.append((r, Provenance(url, f"{rep.year + 1}-01-20T00:00:00+00:00", r.sha256)))
     build(data_dir, items)
     return data_dir
