@@ -59,6 +59,8 @@ def _summary(r: ExtractResult) -> str:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    if not args.files:
+        return cmd_extract_store(args)
     from extract.document import extract_document
 
     unreadable = 0
@@ -79,6 +81,32 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(_summary(result))
         sys.stdout.flush()
     return 1 if unreadable else 0
+
+
+def _extract_stage(data_dir: Path) -> int:
+    """The extract stage over the raw store at `data_dir`; prints what it did, returns the captures
+    that could not be read."""
+    from extract.run import extract_store
+
+    s = extract_store(data_dir)
+    print(f"extract: {s.documents} documents, {s.up_to_date} up to date, {s.extracted} extracted"
+          f" -> {data_dir / 'records' / s.version}")
+    if s.statuses:
+        print("  statuses of those extracted: " + ", ".join(f"{k}: {v}" for k, v in s.statuses.items()))
+    for line in s.unreadable:
+        print(f"  capture unreadable (no record): {line}")
+    return len(s.unreadable)
+
+
+def cmd_extract_store(args: argparse.Namespace) -> int:
+    if args.json:
+        print("--json needs report files; without files, extract reads the raw store at --data-dir", file=sys.stderr)
+        return 2
+    where = data_dir(args.data_dir)
+    if not (where / "state.sqlite").exists():
+        print(f"no raw store at {where} (crawl or ingest first, or name report files)", file=sys.stderr)
+        return 2
+    return 1 if _extract_stage(where) else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -127,10 +155,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from cli.pipeline import build_from_store
+    from cli.pipeline import build_records
+    from extract.version import extractor_version
 
     where = data_dir(args.data_dir)
-    s = build_from_store(where)
+    _extract_stage(where)
+    s, results = build_records(where, extractor_version())
+    if results.missing or results.damaged:
+        print(f"  documents without a readable record: {results.missing + len(results.damaged)}"
+              " (published as unreadable)")
+    for line in results.damaged:
+        print(f"  {line}")
     print(f"build: {s.reports} reports from {s.agencies} agencies -> {where / 'release'}")
     print("  reports per year: " + ", ".join(f"{y or 'unknown'}: {n}" for y, n in s.per_year.items()))
     print("  report statuses: " + ", ".join(f"{k}: {v}" for k, v in s.statuses.items()))
@@ -160,18 +195,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     parser.add_argument("--debug", action="store_true", default=False, help="show the traceback of an error")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_with_parents(debug))
-    p = sub.add_parser("extract", help="extract the statistical tables of report files",
+    p = sub.add_parser("extract", help="extract the statistical tables of report files, or of the raw store",
                        description="Exit status: 0 when every input was read (even if its checks fail), "
                                    "1 when an input could not be read at all (missing, unreadable or crashed).")
-    p.add_argument("files", nargs="+", help="report files or folders (HTML, text, PDF, DOCX)")
+    p.add_argument("files", nargs="*", help="report files or folders (HTML, text, PDF, DOCX); none: every "
+                   "stored document lacking a record at this extractor version, into DATA/records")
     p.add_argument("--json", action="store_true", help="one JSON object per line per document")
+    p.add_argument("--data-dir", default=None, help="the raw store to extract when no files are named "
+                   "(default: $GONGKAI_DATA_DIR, else data)")
     p.set_defaults(func=cmd_extract)
     ing = sub.add_parser("ingest", help="add report files already on disk to the raw store")
     ing.add_argument("paths", nargs="+", help="files or folders (HTML, text, PDF, Word)")
     ing.add_argument("--data-dir", default=None, help=DATA_HELP)
     ing.add_argument("--url", help="origin URL of a single file (default: its file:// path)")
     ing.set_defaults(func=cmd_ingest)
-    bd = sub.add_parser("build", help="extract everything stored and write the Parquet dataset")
+    bd = sub.add_parser("build", help="extract what is not yet extracted, then write the dataset from the records")
     bd.add_argument("--data-dir", default=None, help=DATA_HELP)
     bd.set_defaults(func=cmd_build)
     from cli import analysis, crawl, serve

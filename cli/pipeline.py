@@ -1,13 +1,12 @@
-"""The stages joined: raw store → extract (cached per content hash) → build.
+"""The stages joined: raw store → extract stage → records → build.
 
-Extraction results are cached under DATA/extracted/<sha256>.json with the parser version, so a
-rebuild after a refresh re-extracts only new or changed documents.
+`extract.run` writes a record per document and extractor version under DATA/records/; the build
+reads those records (never a body) and adds what the crawl knew of each document.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import mimetypes
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,10 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dataset.build import BuildSummary, build
-from dataset.tables import PARSER_VERSION, Provenance
-from extract.document import extract_document
+from dataset.tables import Provenance
 from gongkai.model import ExtractResult, Issue
 from gongkai.store import RawStore
+from gongkai.store.records import StoredResults
 
 INGEST_SUFFIXES = {".html", ".htm", ".shtml", ".txt", ".md", ".pdf", ".docx", ".doc", ".wps"}
 
@@ -55,24 +54,6 @@ def ingest(data_dir: Path, paths: list[Path], url: str | None = None) -> IngestS
     return s
 
 
-def _cached_extract(cache: Path, body: bytes, source: str, content_type: str | None) -> ExtractResult:
-    sha = hashlib.sha256(body).hexdigest()
-    path = cache / f"{sha}.json"
-    if path.exists():
-        d = json.loads(path.read_text(encoding="utf-8"))
-        if d.get("parser_version") == PARSER_VERSION:
-            r = ExtractResult.from_json(d["result"])
-            r.source = source
-            return r
-    r = extract_document(body, source, content_type=content_type)
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"parser_version": PARSER_VERSION, "result": r.to_json()}, ensure_ascii=False),
-                   encoding="utf-8")
-    tmp.replace(path)
-    return r
-
-
 def _fill_from_crawl(r: ExtractResult, title: str | None, year: int | None, parent_agency: str | None) -> None:
     """What the document itself does not say (a scanned PDF) comes from the link that led to it
     and, for an attachment, from the report page it hangs on."""
@@ -86,20 +67,27 @@ def _fill_from_crawl(r: ExtractResult, title: str | None, year: int | None, pare
         r.title = title
 
 
-def extracted(data_dir: Path) -> Iterator[tuple[ExtractResult, Provenance]]:
-    cache = Path(data_dir) / "extracted"
+def extracted(data_dir: Path, version: str, results: StoredResults | None = None
+              ) -> Iterator[tuple[ExtractResult, Provenance]]:
+    """The records of every stored report and attachment at `version`, with what the crawl knew of
+    each document filled in (the records hold what the bytes say; the crawl context is the build's)."""
     agency_of: dict[str, str] = {}
-    with RawStore(data_dir) as store:
-        for doc in store.iter_documents():
-            if doc.kind not in ("report", "attachment"):
-                continue
-            body = store.read_body(doc)
-            r = _cached_extract(cache, body, doc.url, doc.content_type or None)
-            _fill_from_crawl(r, doc.title, doc.report_year, agency_of.get(doc.parent_url or ""))
-            if r.agency:
-                agency_of[doc.url] = r.agency
-            yield r, Provenance(doc.url, doc.fetched_at, doc.sha256)
+    for doc, r in results if results is not None else StoredResults(data_dir, version):
+        _fill_from_crawl(r, doc.title, doc.report_year, agency_of.get(doc.parent_url or ""))
+        if r.agency:
+            agency_of[doc.url] = r.agency
+        yield r, Provenance(doc.url, doc.fetched_at, doc.sha256)
+
+
+def build_records(data_dir: Path, version: str) -> tuple[BuildSummary, StoredResults]:
+    """The build from the records store alone (never a body); the StoredResults says what it lacked."""
+    results = StoredResults(data_dir, version)
+    return build(data_dir, extracted(data_dir, version, results)), results
 
 
 def build_from_store(data_dir: Path) -> BuildSummary:
-    return build(data_dir, list(extracted(data_dir)))
+    """extract (a no-op when the records are up to date) → build."""
+    from extract.run import extract_store
+
+    summary = extract_store(data_dir)
+    return build_records(data_dir, summary.version)[0]

@@ -24,7 +24,6 @@ from .meta import read_meta
 from .readers.html import read_html
 from .readers.text import read_text
 
-PARSER_VERSION = "0.1.0"
 _TRAD_HINT = re.compile(r"[區國報開務與於會為來時說這個們過對發經條處幣據規範]")
 
 
