@@ -59,9 +59,20 @@ def release_dir(data_dir: Path) -> Path:
     return release
 
 
-def release_tables(data_dir: Path) -> dict[str, Path]:
-    """Every table of the release, by name: new tables appear without a code change."""
-    return {p.stem: p.resolve() for p in sorted(release_dir(data_dir).glob("*.parquet"))}
+def release_files(release: Path) -> dict[str, list[Path]]:
+    """Table name → its Parquet files: `name.parquet`, or a folder `name/` of Parquet files (a table
+    split by year). New tables appear without a code change; other folders (csv/) are not tables."""
+    out: dict[str, list[Path]] = {}
+    for p in sorted(release.iterdir()):
+        if p.is_file() and p.suffix == ".parquet":
+            out[p.stem] = [p.resolve()]
+        elif p.is_dir() and (files := sorted(p.glob("*.parquet"))):
+            out[p.name] = [f.resolve() for f in files]
+    return out
+
+
+def release_tables(data_dir: Path) -> dict[str, list[Path]]:
+    return release_files(release_dir(data_dir))
 
 
 def connect(data_dir: Path, allow_write: bool = False) -> duckdb.DuckDBPyConnection:
@@ -69,10 +80,11 @@ def connect(data_dir: Path, allow_write: bool = False) -> duckdb.DuckDBPyConnect
 
     tables = release_tables(data_dir)
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
-    for name, path in tables.items():
-        con.execute(f"CREATE VIEW {_ident(name)} AS SELECT * FROM read_parquet({_literal(str(path))})")
+    for name, files in tables.items():
+        paths = ", ".join(_literal(str(f)) for f in files)
+        con.execute(f"CREATE VIEW {_ident(name)} AS SELECT * FROM read_parquet([{paths}], union_by_name = true)")
     if not allow_write:
-        allowed = ", ".join(_literal(str(p)) for p in tables.values())
+        allowed = ", ".join(_literal(str(f)) for files in tables.values() for f in files)
         con.execute(f"SET allowed_paths = [{allowed}]")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
