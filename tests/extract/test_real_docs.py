@@ -21,23 +21,7 @@ TRUTH = load_truth()
 NAMES = [r["file"] for r in MANIFEST]
 
 # Known silent defects of today's extractor, one entry per document (issue 8, "Layouts seen in real reports").
-XFAIL = {
-    "pdftext_2025_shanghai_city_office.txt":
-        "表二 single-value blocks printed as lines ('行政许可 0', '行政处罚 0', '行政事业性收费 0') are not found and no "
-        "row_missing is raised; the （六）1 row whose label is the fragment '行政机关不再处理其政府信息公' is dropped as "
-        "unknown_row, so other_no_correction (40/1/0/0/2/0/43) is missing with no error naming it",
-    "pdftext_2024_shanghai_kewei_dept.txt":
-        "value rows separated from their labels are placed by order: other_no_correction gets 0/0/0 (printed 8/2/10) and "
-        "unavailable_still_unclear gets 6 (printed 0), silently; withheld_internal_affairs, unavailable_needs_creation, "
-        "not_processed_excessive and not_processed_confirm_reissue are missing with no error naming them; 表二 single-value "
-        "block lines ('行政许可 97') not found",
-    "texttrad_partial_2020_hubei_wuhan_sthjj_dept_mirror.txt":
-        "long explanatory label 其他對外管理服務事項(…含…行政處罰、行政強制…) is not mapped: other_admin_services "
-        "(117/0/165) missing with no error; the 行政事業性收費 row printed without values emits no blank cells",
-    "textpipe_partial_2023_hunan_hengdong_yanglinzhen_v2019form.txt":
-        "rows printed with no values ('行政许可 | ||||') emit no cells: the printed blanks of 第（五）（六）（八）项 are "
-        "missing with no error naming them",
-}
+XFAIL: dict[str, str] = {}
 
 
 def _param(name: str) -> object:
