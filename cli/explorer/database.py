@@ -23,15 +23,39 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gongkai import schema
+
 # Bump when what this module adds changes: cached databases are then rebuilt.
 EXPLORER_VERSION = "1"
 DB_NAME = "gongkai"
 PLACES = ("province", "prefecture", "county")
+
+
+def _headline_rows() -> tuple[str, ...]:
+    """表三 rows of report_summary, in form order: every row that is not a part of a subtotal, and
+    each subtotal where its parts stand (its keys from the registry, both versions)."""
+    out: list[str] = []
+    for version in reversed(schema.VERSIONS):
+        groups = schema.derived_rows(version)
+        part_of = {part: total for total, parts in groups.items() for part in parts}
+        for row in schema.spec("applications", version).blocks[0].rows:
+            key = part_of.get(row.key, row.key)
+            if key not in out:
+                out.append(key)
+    return tuple(out)
+
+
+def _headline_t4() -> tuple[str, ...]:
+    """表四 columns of report_summary: the corrected and total administrative reviews, and the total
+    of each kind of lawsuit."""
+    review, *suits = schema.REVIEW_GROUPS
+    return (f"{review}_corrected", f"{review}_total", *(f"{g}_total" for g in suits))
+
+
+CELL_TABLES = schema.TABLES
 # 表三 rows and 表四 columns of report_summary, named as the release's own summary names them.
-SUMMARY_ROWS = ("new_received", "carried_over", "granted", "partially_granted", "withheld_total",
-                "unavailable_total", "not_processed_total", "other_total", "results_total", "carried_forward")
-SUMMARY_T4 = ("review_corrected", "review_total", "suit_direct_total", "suit_after_review_total")
-CELL_TABLES = ("active_disclosure", "applications", "review_litigation")
+SUMMARY_ROWS = _headline_rows()
+SUMMARY_T4 = _headline_t4()
 
 
 @dataclass(frozen=True)
@@ -214,8 +238,6 @@ def _add_labels(con: sqlite3.Connection) -> None:
             rows += con.execute(
                 f"SELECT {_q(table)}, '{kind}', {kind}_key, {kind}_label_zh, {kind}_label_en FROM codebook "
                 f"ORDER BY form_order").fetchall()
-    from gongkai import schema
-
     for (table_name, _version), spec in schema.SPECS.items():
         for b in spec.blocks:
             if b.key:
