@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import signal
-import socket
-import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +21,10 @@ def interruptible(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Ctrl-C stops a running DuckDB query. DuckDB does not look at Python's signal flag while it
     works, so a thread woken by the signal's wakeup fd interrupts the connection; the main thread
     then sees the query fail and raises KeyboardInterrupt."""
+    import signal
+    import socket
+    import threading
+
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -115,11 +116,9 @@ failed_rules lists the report's own identities that fail (T3-A, T3-B, …): its 
 so its rank is not to be taken at its word; --exclude-failing leaves such reports out."""
 
 
-def add_parsers(sub: Any) -> None:
-    from dataset.query import METRICS  # reads dataset/sql headers only: no DuckDB
-
-    q = sub.add_parser(
-        "query", help="SQL over the release (DuckDB views named like the tables), read-only",
+def add_query(sub: Any, help: str) -> argparse.ArgumentParser:
+    q: argparse.ArgumentParser = sub.add_parser(
+        "query", help=help,
         description="Run SQL over the release. Read-only: the session reads the release's Parquet files "
                     "and nothing else, installs no extension, and refuses statements that are not queries "
                     "(COPY … TO, ATTACH, INSTALL, CREATE …).")
@@ -127,20 +126,32 @@ def add_parsers(sub: Any) -> None:
     q.add_argument("--allow-write", action="store_true",
                    help="an unrestricted DuckDB session: COPY … TO, ATTACH, INSTALL and any file on disk")
     _common(q, cmd_query)
+    return q
 
-    metrics = "\n".join(f"  {m.name}: {m.definition}" for m in METRICS.values())
-    tp = sub.add_parser(
-        "top", help="reports ranked by a metric, with a minimum-volume guard and their failed checks",
-        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=TOP_EPILOG.format(metrics=metrics))
+
+def add_top(sub: Any, help: str) -> argparse.ArgumentParser:
+    import textwrap
+
+    from dataset.query import METRICS  # reads dataset/sql headers only: no DuckDB
+
+    metrics = "\n".join(textwrap.fill(f"{m.name}: {m.definition}", 100, initial_indent="  ",
+                                       subsequent_indent="      ") for m in METRICS.values())
+    tp: argparse.ArgumentParser = sub.add_parser(
+        "top", help=help, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=TOP_EPILOG.format(metrics=metrics))
     tp.add_argument("--metric", required=True, choices=sorted(METRICS))
     _filters(tp)
     tp.add_argument("--min-volume", type=int, default=10,
                     help="leave out reports below this volume (the metric's denominator; default 10)")
     tp.add_argument("--exclude-failing", action="store_true", help="leave out reports whose own checks fail")
     _common(tp, cmd_top, default_limit=20)
+    return tp
 
-    inc = sub.add_parser("inconsistent", help="reports whose tables do not add up, with the failing identity")
+
+def add_inconsistent(sub: Any, help: str) -> argparse.ArgumentParser:
+    inc: argparse.ArgumentParser = sub.add_parser("inconsistent", help=help)
     _filters(inc)
     inc.add_argument("--scope", choices=["all", "report", "cross_report"], default="all",
                      help="tables that do not add up (report), breaks between years (cross_report), or both")
     _common(inc, cmd_inconsistent)
+    return inc

@@ -38,9 +38,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the run summary as JSON on stdout instead of a table")
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_parser(subparsers: Any, help: str) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = subparsers.add_parser(
-        "crawl", help="collect reports from the registry, one source, or ad-hoc entry URLs",
+        "crawl", help=help,
         description="Crawl report columns politely and resumably; every response is kept in data/raw.")
     _common(p)
     p.add_argument("--source", action="extend", nargs="+", default=[], metavar="NAME", help="crawl only these registry sources")
@@ -56,11 +56,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
-def add_demo_parser(subparsers: Any) -> argparse.ArgumentParser:
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        "demo", help="start the embedded sample portal on 127.0.0.1 and crawl it end to end, offline")
+def add_demo_parser(subparsers: Any, help: str) -> argparse.ArgumentParser:
+    """`gongkai demo`: the sample portal crawled, then extracted and built (cli.main.cmd_demo)."""
+    from cli.main import cmd_demo
+
+    p: argparse.ArgumentParser = subparsers.add_parser("demo", help=help)
     _common(p)
-    p.set_defaults(func=run_demo)
+    p.set_defaults(func=cmd_demo)
     return p
 
 

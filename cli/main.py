@@ -188,7 +188,66 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Every command: name → (help, builder). A builder, "module:function" imported only when it runs,
+# adds the command's full parser; a command that is not being run gets its name and help only
+# (all that `gongkai --help` shows), so each command pays for its own arguments and imports.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "extract": ("extract the statistical tables of report files, or of the raw store", "cli.main:_extract_parser"),
+    "ingest": ("add report files already on disk to the raw store", "cli.main:_ingest_parser"),
+    "build": ("extract what is not yet extracted, then write the dataset from the records", "cli.main:_build_parser"),
+    "query": ("SQL over the release (DuckDB views named like the tables), read-only", "cli.analysis:add_query"),
+    "top": ("reports ranked by a metric, with a minimum-volume guard and their failed checks", "cli.analysis:add_top"),
+    "inconsistent": ("reports whose tables do not add up, with the failing identity", "cli.analysis:add_inconsistent"),
+    "serve": ("browse the release in a web browser (read-only, this machine only by default)", "cli.serve:add_parser"),
+    "schema": ("list the canonical tables, rows, columns and identities", "cli.main:_schema_parser"),
+    "crawl": ("collect reports from the registry, one source, or ad-hoc entry URLs", "cli.crawl:add_parser"),
+    "demo": ("start the embedded sample portal on 127.0.0.1 and crawl it end to end, offline",
+             "cli.crawl:add_demo_parser"),
+}
+ALL = "*"
+
+
+def _extract_parser(sub: Any, help: str) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "extract", help=help, description="Exit status: 0 when every input was read (even if its checks fail), "
+                                          "1 when an input could not be read at all (missing, unreadable or crashed).")
+    p.add_argument("files", nargs="*", help="report files or folders (HTML, text, PDF, DOCX); none: every "
+                   "stored document lacking a record at this extractor version, into DATA/records")
+    p.add_argument("--json", action="store_true", help="one JSON object per line per document")
+    p.add_argument("--data-dir", default=None, help="the raw store to extract when no files are named "
+                   "(default: $GONGKAI_DATA_DIR, else data)")
+    p.set_defaults(func=cmd_extract)
+    return p
+
+
+def _ingest_parser(sub: Any, help: str) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser("ingest", help=help)
+    p.add_argument("paths", nargs="+", help="files or folders (HTML, text, PDF, Word)")
+    p.add_argument("--data-dir", default=None, help=DATA_HELP)
+    p.add_argument("--url", help="origin URL of a single file (default: its file:// path)")
+    p.set_defaults(func=cmd_ingest)
+    return p
+
+
+def _build_parser(sub: Any, help: str) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser("build", help=help)
+    p.add_argument("--data-dir", default=None, help=DATA_HELP)
+    p.set_defaults(func=cmd_build)
+    return p
+
+
+def _schema_parser(sub: Any, help: str) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser("schema", help=help)
+    p.add_argument("--table", choices=["active_disclosure", "applications", "review_litigation"])
+    p.add_argument("--identities", action="store_true", help="also list every identity checked")
+    p.set_defaults(func=cmd_schema)
+    return p
+
+
+def build_parser(command: str | None = ALL) -> argparse.ArgumentParser:
+    """The parser with `command` in full (ALL: every command; None: names and help only)."""
+    import importlib
+
     # --debug is accepted before or after the command; SUPPRESS keeps a subcommand's default from
     # overwriting a --debug given before it.
     debug = argparse.ArgumentParser(add_help=False)
@@ -198,34 +257,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     parser.add_argument("--debug", action="store_true", default=False, help="show the traceback of an error")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_with_parents(debug))
-    p = sub.add_parser("extract", help="extract the statistical tables of report files, or of the raw store",
-                       description="Exit status: 0 when every input was read (even if its checks fail), "
-                                   "1 when an input could not be read at all (missing, unreadable or crashed).")
-    p.add_argument("files", nargs="*", help="report files or folders (HTML, text, PDF, DOCX); none: every "
-                   "stored document lacking a record at this extractor version, into DATA/records")
-    p.add_argument("--json", action="store_true", help="one JSON object per line per document")
-    p.add_argument("--data-dir", default=None, help="the raw store to extract when no files are named "
-                   "(default: $GONGKAI_DATA_DIR, else data)")
-    p.set_defaults(func=cmd_extract)
-    ing = sub.add_parser("ingest", help="add report files already on disk to the raw store")
-    ing.add_argument("paths", nargs="+", help="files or folders (HTML, text, PDF, Word)")
-    ing.add_argument("--data-dir", default=None, help=DATA_HELP)
-    ing.add_argument("--url", help="origin URL of a single file (default: its file:// path)")
-    ing.set_defaults(func=cmd_ingest)
-    bd = sub.add_parser("build", help="extract what is not yet extracted, then write the dataset from the records")
-    bd.add_argument("--data-dir", default=None, help=DATA_HELP)
-    bd.set_defaults(func=cmd_build)
-    from cli import analysis, crawl, serve
-
-    analysis.add_parsers(sub)
-    serve.add_parser(sub)
-    sc = sub.add_parser("schema", help="list the canonical tables, rows, columns and identities")
-    sc.add_argument("--table", choices=["active_disclosure", "applications", "review_litigation"])
-    sc.add_argument("--identities", action="store_true", help="also list every identity checked")
-    sc.set_defaults(func=cmd_schema)
-    crawl.add_parser(sub)
-    crawl.add_demo_parser(sub).set_defaults(func=cmd_demo)
+    for name, (help_text, builder) in COMMANDS.items():
+        if command in (ALL, name):
+            module, function = builder.split(":")
+            getattr(importlib.import_module(module), function)(sub, help_text)
+        else:
+            sub.add_parser(name, help=help_text)
     return parser
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command a command line runs: its first word that names one."""
+    return next((a for a in argv if a in COMMANDS), None)
 
 
 def _with_parents(*parents: argparse.ArgumentParser) -> type[argparse.ArgumentParser]:
@@ -245,7 +288,8 @@ def one_line(e: BaseException) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_command_in(argv)).parse_args(argv)
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

@@ -18,9 +18,9 @@ HERE = Path(__file__).parent / "explorer"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def add_parser(sub: Any) -> argparse.ArgumentParser:
+def add_parser(sub: Any, help: str) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = sub.add_parser(
-        "serve", help="browse the release in a web browser (read-only, this machine only by default)",
+        "serve", help=help,
         description="A web explorer over the release (Datasette): reports, agencies and checks with facets "
                     "by province, prefecture, county, level, year and status; a page per agency with its years "
                     "side by side and a chart; the tables that don't add up; every view as CSV or JSON.")

@@ -44,8 +44,9 @@ def _metric(path: Path) -> Metric:
     for line in header:
         if m := re.fullmatch(r"(sort|volume): (\w+)", line):
             tags[m[1]] = m[2]
+    name = path.stem.removeprefix("top_")
     text = " ".join(line for line in header if not re.fullmatch(r"(sort|volume): \w+", line))
-    return Metric(path.stem.removeprefix("top_"), path.name, text, tags["sort"], tags["volume"])
+    return Metric(name, path.name, text.removeprefix(f"{name}: "), tags["sort"], tags["volume"])
 
 
 METRICS: dict[str, Metric] = {m.name: m for m in map(_metric, sorted(_SQL.glob("top_*.sql")))}
