@@ -69,5 +69,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"gongkai serve: listening on {args.host}: other machines can reach it", file=sys.stderr)
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"gongkai serve: http://{host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
-    uvicorn.run(ds.app(), host=args.host, port=args.port, log_level="warning", lifespan="on")
-    return 0
+    server = uvicorn.Server(uvicorn.Config(ds.app(), host=args.host, port=args.port, log_level="warning",
+                                           lifespan="on"))
+    server.run()
+    if server.should_exit:  # stopped by Ctrl-C or a termination signal, like every other command
+        print("gongkai: interrupted", file=sys.stderr)
+        return 130
+    return 1  # it could not start (the port taken): uvicorn said why

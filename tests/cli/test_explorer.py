@@ -148,3 +148,29 @@ def test_chart_ticks_and_gaps() -> None:
     svg = line_chart([2021, 2022, 2023], [("本年新收", "new_received", [5, None, 7])], title="t")
     assert "<polyline" not in svg  # a blank year breaks the line: no segment bridges it
     assert svg.count("<circle") == 2
+
+
+def test_ctrl_c_stops_the_server_with_one_line_and_130(data: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.cli.explorer_server import free_port
+    from tests.conftest import ROOT
+
+    port = free_port()
+    p = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--data-dir", str(data), "--port", str(port)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    for _ in range(600):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+            break
+        except httpx.HTTPError:
+            assert p.poll() is None
+            time.sleep(0.2)
+    p.send_signal(signal.SIGINT)
+    _out, err = p.communicate(timeout=60)
+    assert p.returncode == 130
+    assert err.strip().splitlines()[-1] == "gongkai: interrupted" and "Traceback" not in err
