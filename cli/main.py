@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from gongkai.model import ExtractResult
 
 # Statuses of a document that could not be read at all: `extract` exits 1 when any input has one.
-NOT_READ = ("unreadable", "crashed")
+NOT_READ = ("unreadable", "too_complex", "crashed")
 
 
 def _extract_paths(paths: Sequence[str]) -> list[Path]:
@@ -210,7 +210,8 @@ ALL = "*"
 def _extract_parser(sub: Any, help: str) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = sub.add_parser(
         "extract", help=help, description="Exit status: 0 when every input was read (even if its checks fail), "
-                                          "1 when an input could not be read at all (missing, unreadable or crashed).")
+                                          "1 when an input could not be read at all (missing, unreadable, too_complex "
+                                          "or crashed).")
     p.add_argument("files", nargs="*", help="report files or folders (HTML, text, PDF, DOCX); none: every "
                    "stored document lacking a record at this extractor version, into DATA/records")
     p.add_argument("--json", action="store_true", help="one JSON object per line per document")
