@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from gongkai import schema
 from gongkai.model import Cell, CellState, Issue
@@ -112,20 +112,28 @@ def _emit(
 
 def _append(out: Mapped, table: str, block: str, row_key: str, col: schema.Column, text: str, ref: str,
             flags: list[str]) -> None:
+    value, state, read_flags = _read(text, col.unit, col.dtype, col.unit_in_header)
+    out.cells.append(Cell(table, block, row_key, col.key, value, text, state, ref, flags=[*flags, *read_flags]))
+
+
+@lru_cache(maxsize=16384)
+def _read(text: str, unit: str, dtype: str, unit_in_header: bool) -> tuple[Decimal | None, CellState, tuple[str, ...]]:
+    """A cell's value, state and flags in a column of this unit and type. Cached: most cells of a
+    report print one of a few short texts ("0", "1", "")."""
     p = parse_cell(text)
     value = p.value
-    flags = [*flags, *p.flags]
-    if value is not None and col.unit == "万元" and p.unit == "元":
+    flags = list(p.flags)
+    if value is not None and unit == "万元" and p.unit == "元":
         value = (value / Decimal(10000)).normalize()
         flags.append("converted_from_yuan")
-    elif value is not None and col.dtype == "decimal" and p.unit is None and not col.unit_in_header:
+    elif value is not None and dtype == "decimal" and p.unit is None and not unit_in_header:
         flags.append("unit_not_printed")
     if value is not None:
-        if value < 0 and col.dtype != "signed_count":
+        if value < 0 and dtype != "signed_count":
             flags.append("negative_count")
-        if value != value.to_integral_value() and col.dtype != "decimal":
+        if value != value.to_integral_value() and dtype != "decimal":
             flags.append("fractional_count")
-    out.cells.append(Cell(table, block, row_key, col.key, value, text, p.state, ref, flags=flags))
+    return value, p.state, tuple(flags)
 
 
 # ------------------------------------------------------------------ rows → form rows
