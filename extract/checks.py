@@ -71,7 +71,7 @@ def check_identities(cells: dict[_KEY, Cell], versions: dict[str, str]) -> list[
 def _evaluate(rule: _Rule, cells: dict[_KEY, Cell]) -> Check:
     ident = rule.ident
     t = ident.table
-    got = [cells.get(k) for k in rule.keys]
+    got = list(map(cells.get, rule.keys))
     present = [c for c in got if c is not None]
     if len(present) < len(got):
         missing = [n for n, c in zip(rule.names, got, strict=True) if c is None]
@@ -85,7 +85,8 @@ def _evaluate(rule: _Rule, cells: dict[_KEY, Cell]) -> Check:
         lhs = sum(known[:n_lhs], _ZERO)
         rhs = sum(known[n_lhs:], _ZERO)
         if lhs == rhs:  # the common case: keep it cheap
-            return Check(ident.rule, t, CheckStatus.PASS, _fmt(rhs), _fmt(lhs), list(rule.names), ident.description)
+            shown = _fmt(rhs)  # equal numbers print alike
+            return Check(ident.rule, t, CheckStatus.PASS, shown, shown, list(rule.names), ident.description)
     else:  # a blank or NA cell counts as 0 in the sums
         zeroed = [_ZERO if v is None else v for v in values]
         lhs = sum(zeroed[:n_lhs], _ZERO)
@@ -172,7 +173,7 @@ def derive(cells: dict[_KEY, Cell], versions: dict[str, str]) -> list[Cell]:
         key, *parts = rule.keys  # the subtotal, then the cells it adds up
         if key in src:
             return  # the report prints this subtotal itself
-        got = [g for g in (src.get(k) for k in parts) if g is not None]
+        got = [g for g in map(src.get, parts) if g is not None]
         if len(got) < len(parts):
             return  # inputs not printed
         vals = [g.value for g in got]

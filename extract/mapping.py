@@ -107,7 +107,7 @@ def _emit(
                                   columns.options(len(values), n), flags, all(t.full_line for t in values)))
         return
     for tok, col in zip(values, cols, strict=False):
-        _append(out, table, block, row_key, col, tok.text, tok.ref, list(flags))
+        _append(out, table, block, row_key, col, tok.text, tok.ref, flags)  # _append copies the flags
 
 
 def _append(out: Mapped, table: str, block: str, row_key: str, col: schema.Column, text: str, ref: str,

@@ -16,7 +16,7 @@ from gongkai.model import CellState
 from gongkai.normalize import compact
 
 from .cells import parse_cell
-from .grid import Document, SourceCell, Table
+from .grid import Document, Table
 
 
 @dataclass
@@ -62,10 +62,6 @@ def _ref_prefix(table: Table) -> tuple[str, str]:
     return (f"t{table.index}r", "c") if table.kind == "grid" else (f"t{table.index}l", "i")
 
 
-def _is_value(cell: SourceCell) -> bool:
-    return cell.glued or parse_cell(cell.text).state is not CellState.TEXT
-
-
 def _close(row: Row, grid: bool) -> Row:
     """Mark which labels share the values' line (in a grid); in a stream every label is the row's."""
     if grid and row.values:
@@ -98,8 +94,10 @@ def rows_of(doc: Document) -> list[Row]:
             for cell in grid_row:
                 if cell.span_copy:
                     continue
-                tok = Token(cell.text, f"{prefix}{cell.row}{sep}{cell.col}", cell.glued, _is_value(cell), full)
-                if tok.value:
+                text = cell.text
+                value = cell.glued or parse_cell(text).state is not CellState.TEXT
+                tok = Token(text, f"{prefix}{cell.row}{sep}{cell.col}", cell.glued, value, full)
+                if value:
                     cur.values.append(tok)
                 else:
                     if cur.values:
