@@ -1,7 +1,7 @@
 """HTML → Document: report tables as span-expanded grids, the body text, title and <meta> tags.
 
-Lexbor does the walking: one selector pass over the whole page for the <meta> tags and the title,
-one over the body for the innermost tables and the pictures, and one text extraction of the body
+Lexbor does the walking: one selector pass over the head (title, <meta> tags) and one over the body
+(innermost tables, pictures, and stray <meta> tags), and one text extraction of the body
 (pictures stand in it as a mark, which gives the picture count and is then taken out). Python
 touches only the report tables' cells.
 """
@@ -31,9 +31,10 @@ _INT = re.compile(r"\s*(\d+)")
 _IMG_MARK = "\ufdd0"
 _TEXT_SEPARATOR = "\n"
 _AFTER_TABLES = re.compile(r"存在的主要问题|存在主要问题|其他需要报告|存在的主要問題|其他需要報告")
-# Tables with no table inside: a table holding others is a layout wrapper, and its inner tables
-# are visited on their own.
-_TABLES_AND_PICTURES = "table:not(:has(table)), img"
+# One selector pass each over head and body. Tables with no table inside: a table holding others
+# is a layout wrapper, and its inner tables are visited on their own.
+_HEAD_THINGS = "meta[name], title"
+_BODY_THINGS = "table:not(:has(table)), img, meta[name], title"
 
 
 def _span(value: str | None) -> int:
@@ -101,26 +102,31 @@ def _col(cell: SourceCell) -> int:
 def read_html(text: str) -> Document:
     tree = LexborHTMLParser(text)
     doc = Document(source_format="html")
-    title_node = None
-    for node in tree.css("meta[name], title"):
-        if node.tag == "title":
-            title_node = title_node or node
-            continue
-        attrs = node.attributes
-        name = (attrs.get("name") or "").strip()
-        content = attrs.get("content")
-        if name and content:
-            doc.meta[name] = content.strip()
-    doc.title = doc.meta.get("ArticleTitle") or (title_node.text(strip=True) if title_node else None)
-    body = tree.body or tree.root
+    body = tree.body
+    # The head holds the title and most <meta> tags; the body pass picks up those a CMS put there.
+    head = tree.head if body is not None else None
+    body = body or tree.root  # a <frameset> page has no body
     if body is None:
         return doc
+    found = [*(head.css(_HEAD_THINGS) if head is not None else ()), *body.css(_BODY_THINGS)]
+    title_node = None
     pictures = []
-    for node in body.css(_TABLES_AND_PICTURES):
-        if node.tag == "img":
+    for node in found:
+        tag = node.tag
+        if tag == "table":
+            if _TABLE_MARKERS.search(node.text(deep=True)):
+                doc.tables.append(table_grid(node, len(doc.tables)))
+        elif tag == "img":
             pictures.append(node)
-        elif _TABLE_MARKERS.search(node.text(deep=True)):
-            doc.tables.append(table_grid(node, len(doc.tables)))
+        elif tag == "title":
+            title_node = title_node or node
+        else:
+            attrs = node.attributes
+            name = (attrs.get("name") or "").strip()
+            content = attrs.get("content")
+            if name and content:
+                doc.meta[name] = content.strip()
+    doc.title = doc.meta.get("ArticleTitle") or (title_node.text(strip=True) if title_node else None)
     if not pictures:
         doc.text = body.text(deep=True, separator=_TEXT_SEPARATOR)
         return doc
