@@ -50,20 +50,20 @@ def table_grid(table: LexborNode, index: int) -> Table:
     Only innermost tables come here, so every <tr> below belongs to this table. A row's own cells
     come in column order; a row that received copies from a rowspan above is sorted at the end."""
     grid: list[list[SourceCell]] = []
-    below: set[tuple[int, int]] = set()  # positions a rowspan from an earlier row covers
-    with_copies: set[int] = set()
+    covered: dict[int, set[int]] = {}  # row → columns a rowspan from an earlier row covers
     spanned = {node.mem_id for node in table.css("[rowspan], [colspan]")}
     cells_seen = 0
     for r, tr in enumerate(table.css("tr")):
         if len(grid) <= r:
             grid.append([])
         row = grid[r]
+        taken = covered.get(r, ())
         c = 0
         for td in tr.iter():
             tag = td.tag
             if tag != "td" and tag != "th":
                 continue
-            while (r, c) in below:
+            while c in taken:
                 c += 1
             # Line breaks inside a cell split words (本年新<br>制作数量): whitespace runs become one space.
             text = " ".join(td.text(deep=True, separator="", strip=False).split())
@@ -80,15 +80,15 @@ def table_grid(table: LexborNode, index: int) -> Table:
             for rr in range(r + 1, r + rs):
                 while len(grid) <= rr:
                     grid.append([])
-                with_copies.add(rr)
+                cols = covered.setdefault(rr, set())
                 for dc in range(cs):
                     grid[rr].append(SourceCell(text, rr, c + dc, span_copy=True))
-                    below.add((rr, c + dc))
+                    cols.add(c + dc)
             c += cs
             cells_seen += rs * cs
         if cells_seen > MAX_CELLS:
             break
-    for r in with_copies:
+    for r in covered:  # copies from above came before the row's own cells
         grid[r].sort(key=_col)
     while grid and not grid[-1]:  # <tr>s without cells at the end are no rows of the grid
         grid.pop()
