@@ -16,7 +16,8 @@ Clock = Callable[[], float]
 
 
 def median_time(fn: Callable[[], object], repeat: int, clock: Clock = time.perf_counter) -> float:
-    """Median time of `repeat` calls, in seconds."""
+    """Median time of `repeat` calls, in seconds: wall time, or CPU time with `time.process_time`
+    (less inflated when other processes share the cores)."""
     times = []
     for _ in range(repeat):
         t = clock()

@@ -28,7 +28,7 @@ from .readers.text import read_text
 _TRAD_HINT = re.compile(r"[區國報開務與於會為來時說這個們過對發經條處幣據規範]")
 
 
-# Readers of binary formats are imported on first use: pdfplumber and python-docx cost start-up time.
+# Readers of binary formats are imported on first use: pypdfium2, pdfminer and python-docx cost start-up time.
 def _read_pdf(data: bytes) -> Document:
     from .readers.pdf import read_pdf
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 _META = re.compile(
     rb"""<meta[^>]+?(?:charset\s*=\s*["']?\s*([\w.:-]+)|http-?equiv[^>]+content\s*=\s*["'][^"']*charset\s*=\s*([\w.:-]+))""",
     re.I,
@@ -67,6 +65,8 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     text = _clean(data, "gb18030")
     if text is not None:
         return text, "gb18030"
+    from charset_normalizer import from_bytes  # the last resort, rarely reached: not paid at start-up
+
     best = from_bytes(data[:65536]).best()
     if best is not None and best.encoding:
         enc = _canonical(best.encoding) or best.encoding

@@ -119,7 +119,8 @@ def test_real_reports_of_the_fixtures_have_report_bodies() -> None:
     mirrors, the 2019 trial form): each is recognised by its body alone."""
     real = Path(__file__).resolve().parent / "fixtures" / "real"
     with open(real / "manifest.csv", encoding="utf-8") as fh:
-        names = [row["file"] for row in csv.DictReader(fh)]
+        # the text and HTML reports; the PDF/DOCX renderings of one of them are binary, not a body to read as text
+        names = [row["file"] for row in csv.DictReader(fh) if not row["file"].endswith((".pdf", ".docx"))]
     assert len(names) >= 20
     for name in names:
         assert looks_like_report_body((real / name).read_text(encoding="utf-8", errors="replace")), name
