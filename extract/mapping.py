@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from gongkai import schema
 from gongkai.model import Cell, CellState, Issue
@@ -111,36 +111,47 @@ def _emit(
                                   columns.options(len(values), n), flags, all(t.full_line for t in values)))
         return
     for tok, col in zip(values, cols, strict=False):
-        _append(out, table, block, row_key, col, tok.text, tok.ref, list(flags))
+        _append(out, table, block, row_key, col, tok.text, tok.ref, flags)  # _append copies the flags
 
 
 def _append(out: Mapped, table: str, block: str, row_key: str, col: schema.Column, text: str, ref: str,
             flags: list[str]) -> None:
-    p = parse_cell(text)
-    value = p.value
-    flags = [*flags, *p.flags]
-    why = None if value is None else schema.out_of_domain(col.dtype, value)
+    value, state, read_flags, why = _read(text, col.unit, col.dtype, col.unit_in_header)
     if why is not None:
         # thousands of digits, or a misprint: kept as printed text, never as a number
         shown = text if len(text) <= 40 else f"{text[:20]}…{text[-10:]} ({len(text)} characters)"
         out.issues.append(Issue("value_out_of_domain", f"{table}/{row_key}.{col.key}: printed {shown}: {why}", "error"))
         out.cells.append(Cell(table, block, row_key, col.key, None, text, CellState.TEXT, ref,
-                              flags=[*flags, "out_of_domain"]))
+                              flags=[*flags, *read_flags, "out_of_domain"]))
         return
-    if p.state is CellState.TEXT:
+    if state is CellState.TEXT:
         out.issues.append(Issue("not_a_number", f"{table}/{row_key}.{col.key}: printed {text[:40]!r}, not a number "
-                                f"({', '.join(p.flags)}); kept as text", "error"))
-    if value is not None and col.unit == "万元" and p.unit == "元":
+                                f"({', '.join(read_flags)}); kept as text", "error"))
+    out.cells.append(Cell(table, block, row_key, col.key, value, text, state, ref, flags=[*flags, *read_flags]))
+
+
+@lru_cache(maxsize=16384)
+def _read(text: str, unit: str, dtype: str,
+          unit_in_header: bool) -> tuple[Decimal | None, CellState, tuple[str, ...], str | None]:
+    """A cell's value, state, flags and (when out of the column's domain) why, in a column of this unit
+    and type. Cached: most cells of a report print one of a few short texts ("0", "1", "")."""
+    p = parse_cell(text)
+    value = p.value
+    flags = list(p.flags)
+    why = None if value is None else schema.out_of_domain(dtype, value)
+    if why is not None:
+        return None, CellState.TEXT, tuple(flags), why
+    if value is not None and unit == "万元" and p.unit == "元":
         value = (value / Decimal(10000)).normalize()
         flags.append("converted_from_yuan")
-    elif value is not None and col.dtype == "decimal" and p.unit is None and not col.unit_in_header:
+    elif value is not None and dtype == "decimal" and p.unit is None and not unit_in_header:
         flags.append("unit_not_printed")
     if value is not None:
-        if value < 0 and col.dtype != "signed_count":
+        if value < 0 and dtype != "signed_count":
             flags.append("negative_count")
-        if value != value.to_integral_value() and col.dtype != "decimal":
+        if value != value.to_integral_value() and dtype != "decimal":
             flags.append("fractional_count")
-    out.cells.append(Cell(table, block, row_key, col.key, value, text, p.state, ref, flags=flags))
+    return value, p.state, tuple(flags), None
 
 
 # ------------------------------------------------------------------ rows → form rows

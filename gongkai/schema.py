@@ -413,12 +413,15 @@ def group_subtotals(version: str) -> tuple[Identity, ...]:
 
 def legal_entity_subtotals(version: str, rows: tuple[str, ...]) -> tuple[Identity, ...]:
     """T3-D (definitional): the legal-entity subtotal of each row = its five legal-person columns."""
+    return tuple(legal_entity_subtotal(version, r) for r in rows)
+
+
+@cache
+def legal_entity_subtotal(version: str, row: str) -> Identity:
+    """Made once per row: every 表三 read asks for them."""
     sub = LEGAL_ENTITY_SUBTOTAL.key
-    return tuple(
-        Identity("T3-D", "applications", version, (("", r, sub),), tuple(("", r, c) for c in LEGAL_ENTITY_COLS),
-                 f"{r}: 法人或其他组织小计 = sum of the five columns")
-        for r in rows
-    )
+    return Identity("T3-D", "applications", version, (("", row, sub),),
+                    tuple(("", row, c) for c in LEGAL_ENTITY_COLS), f"{row}: 法人或其他组织小计 = sum of the five columns")
 
 
 @dataclass(frozen=True)
