@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from extract.document import extract_document
 from gongkai.model import CheckStatus, ExtractResult, ExtractStatus
 
 Key = tuple[str, str, str, str]
@@ -36,7 +35,7 @@ GONE = object()  # the mutation destroyed the cell: any value is acceptable if i
 class Mutated:
     data: bytes
     what: str
-    # key → the value the mutated print says (None: blank), or GONE
+    # key → the value the mutated print says (None: blank), GONE, or a tuple of values each of which is right
     expect: dict[Key, object] = field(default_factory=dict)
     same_result: bool = False  # an encoding change: the result must not change at all
 
@@ -47,8 +46,10 @@ def tokens(text: str) -> list[re.Match[str]]:
 
 def probe(text: str, tok: re.Match[str], name: str) -> Key | None:
     """The cell key the token is read into, or None (a number outside the tables)."""
+    from tests.extract import fuzz_docs
+
     s, e = tok.span(1)
-    r = extract_document((text[:s] + SENTINEL + text[e:]).encode("utf-8"), name)
+    r = fuzz_docs.extract((text[:s] + SENTINEL + text[e:]).encode("utf-8"), name)
     hits = [c.key for c in r.cells if not c.derived and c.raw.strip() == SENTINEL]
     return hits[0] if len(hits) == 1 else None
 
@@ -177,14 +178,14 @@ def silent_errors(result: ExtractResult, truth: dict[Key, Decimal | None],
     bad = []
     for key, want in truth.items():
         target = expect.get(key, want)
+        targets = target if isinstance(target, tuple) else (target,)  # several readings of the print are right
         cell = cells.get(key)
         got = None if cell is None else cell.value
-        if cell is not None and target is not GONE and got == target:
-            continue
-        if cell is None and target is None and key[0] in result.format_version and flagged(result, key):
+        if cell is not None and any(t is not GONE and got == t for t in targets):
             continue
         if not flagged(result, key):
-            bad.append(f"{'/'.join(k for k in key if k)}: got {got}, printed {'(destroyed)' if target is GONE else target}")
+            printed = " or ".join("(destroyed)" if t is GONE else str(t) for t in targets)
+            bad.append(f"{'/'.join(k for k in key if k)}: got {got}, printed {printed}")
     return bad
 
 
