@@ -171,10 +171,11 @@ def read_pdf(data: bytes, *, all_by_pdfminer: bool = False) -> Document:
         for index in range(npages):
             pno = index + 1
             check = functools.partial(plan.check_pdfminer, index)
+            by_pdfminer = all_by_pdfminer or bool(plan.damaged_fonts[index])
             with _page(pdf, index) as page:
-                content = read_page(page, with_chars=not all_by_pdfminer, on_foreign_fonts=check)
-            if content.foreign_fonts or all_by_pdfminer:
-                if all_by_pdfminer:
+                content = read_page(page, with_chars=not by_pdfminer, on_foreign_fonts=check)
+            if content.foreign_fonts or by_pdfminer:
+                if not content.foreign_fonts:
                     check()
                 pdfminer_chars.read_chars(plan.pages[index], content.display, content)
             chars += len(content.chars)

@@ -14,7 +14,10 @@ A page over `MAX_PAGE_CONTENT` bytes, or a file over `MAX_DOCUMENT_CONTENT`, is 
 
 Pages set in fonts the file does not embed are read by pdfminer's interpreter (see
 `pdfminer_chars`), some twenty times slower: they are held to `MAX_PDFMINER_CONTENT` each and
-`MAX_PDFMINER_DOCUMENT` in all (`check_pdfminer`).
+`MAX_PDFMINER_DOCUMENT` in all (`check_pdfminer`). So are pages drawing text in an embedded font
+program that does not inflate (`damaged_fonts`): pdfium measures glyphs by the program, finds no
+extent for any glyph of a damaged one and leaves that text out of its text page (a cell's digits,
+silently); pdfminer measures by the file's width tables and reads it.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ _TEXT_SCAN_FROM = 128 * 1024
 # expression engine can jump from one opening character to the next.
 _LITERAL = re.compile(rb"\([^()]*\)")
 _HEX = re.compile(rb"<[0-9A-Fa-f\s]+>")
+_MAX_PROGRAM = 64 * 1024 * 1024  # bytes of a font program inflated to see that it is whole; beyond, trusted
 _TYPE3 = re.compile(rb"/(?:T|#54)(?:y|#79)(?:p|#70)(?:e|#65)(?:3|#33)")  # the name, escaped or not
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -58,6 +62,7 @@ class Survey:
     pages: list[Any]  # pdfminer's PDFPage objects, in page order
     sizes: list[int]  # content bytes each page asks a reader to parse
     by_pdfminer: int = 0  # bytes of the pages handed to pdfminer so far
+    damaged_fonts: list[list[str]] = field(default_factory=list)  # per page: fonts whose program does not inflate
 
     def check_pdfminer(self, index: int) -> None:
         """Before pdfminer interprets page `index`: its limits, per page and per file."""
@@ -89,6 +94,8 @@ class _Walk:
     streams: dict[tuple[int, bool], tuple[int, dict[bytes, int]]] = field(default_factory=dict)
     forms: dict[int, int] = field(default_factory=dict)
     type3: bool = True  # whether the file may hold Type3 fonts (else their search is skipped)
+    programs: dict[int, bool] = field(default_factory=dict)  # font program stream → inflates whole
+    damaged: list[str] = field(default_factory=list)  # fonts of the page being walked whose program does not
 
     def scan(self, stream: Any, limit: int, form: bool) -> tuple[int, dict[bytes, int]]:
         """A content stream's cost (its size inflated, up to `limit` + 1 bytes, text weighed) and
@@ -141,6 +148,8 @@ class _Walk:
             for name, count in drawn.items():
                 calls[name] = calls.get(name, 0) + count
         res = dict_value(resources) if resources else {}
+        if res:
+            self._check_fonts(res)
         xobjects = dict_value(res.get("XObject", {})) if res else {}
         for name, count in calls.items():
             form = resolve1(xobjects.get(name.decode("latin-1")))
@@ -159,6 +168,46 @@ class _Walk:
             if total > limit:
                 return total
         return total + (self._type3_cost(res, depth, limit - total, stack) if self.type3 else 0)
+
+    def _check_fonts(self, res: dict[str, Any]) -> None:
+        """Note the fonts of these resources whose embedded program does not inflate."""
+        from pdfminer.pdftypes import PDFStream, dict_value, list_value, resolve1
+
+        try:
+            fonts = dict_value(res.get("Font", {}))
+        except Exception:
+            fonts = {}
+        for name, ref in fonts.items():
+            try:
+                font = dict_value(ref)
+                descriptors = [font.get("FontDescriptor"),
+                               *(dict_value(d).get("FontDescriptor") for d in list_value(font.get("DescendantFonts", [])))]
+                for desc in descriptors:
+                    desc = dict_value(desc) if desc is not None else {}
+                    for k in ("FontFile", "FontFile2", "FontFile3"):
+                        program = resolve1(desc.get(k))
+                        if isinstance(program, PDFStream) and not self._inflates(program):
+                            self.damaged.append(str(name))
+            except Exception:  # a font dictionary pdfminer cannot follow: pdfium cannot measure it either
+                self.damaged.append(str(name))
+
+    def _inflates(self, stream: Any) -> bool:
+        """Whether a Flate-compressed stream inflates to its end (other filters are not judged)."""
+        key = id(stream)
+        if key not in self.programs:
+            ok = True
+            if [_name(f) for f, _params in stream.get_filters()] in (["FlateDecode"], ["Fl"]) and stream.rawdata:
+                d = zlib.decompressobj()
+                try:
+                    left, total = stream.rawdata, 0
+                    while left and not d.eof and total < _MAX_PROGRAM:
+                        total += len(d.decompress(left, 1 << 20))
+                        left = d.unconsumed_tail
+                    ok = d.eof or total >= _MAX_PROGRAM
+                except zlib.error:
+                    ok = False
+            self.programs[key] = ok
+        return self.programs[key]
 
     def _type3_cost(self, res: dict[str, Any], depth: int, limit: int, stack: tuple[int, ...]) -> int:
         """Glyph procedures of Type3 fonts: a reader parses each glyph's stream once per font."""
@@ -194,6 +243,7 @@ def survey(data: bytes, max_pages: int) -> Survey:
         for index, page in enumerate(PDFPage.create_pages(doc)):
             if index >= max_pages:
                 raise TooComplexError(f"PDF has more than {max_pages} pages; not read as one report")
+            walk.damaged = []
             size = walk.cost(page.contents, page.resources, 0, MAX_PAGE_CONTENT, ())
             if size > MAX_PAGE_CONTENT:
                 raise _limit_error(f"page {index + 1}", MAX_PAGE_CONTENT)
@@ -201,6 +251,7 @@ def survey(data: bytes, max_pages: int) -> Survey:
                 raise _limit_error(f"the file (pages 1–{index + 1})", MAX_DOCUMENT_CONTENT)
             out.pages.append(page)
             out.sizes.append(size)
+            out.damaged_fonts.append(sorted(set(walk.damaged)))
     except (TooComplexError, UnreadableError):
         raise
     except RecursionError as e:
