@@ -61,6 +61,7 @@ def _tc_text(tc: Any) -> str:
 def table_grid(tbl: Any, index: int = 0) -> Table:
     """One `w:tbl` element → a span-expanded `Table`."""
     owners: list[list[Any]] = []  # per row: the owning w:tc per grid column (None = no cell)
+    declared: list[int] = []  # per row: the grid columns it covers, with those w:gridAfter leaves empty
     texts: dict[int, str] = {}
     for tr in tbl.findall(f"{_W}tr"):
         trpr = tr.find(f"{_W}trPr")
@@ -82,12 +83,16 @@ def table_grid(tbl: Any, index: int = 0) -> Table:
             if col >= MAX_GRID_COLS:
                 break
         owners.append(row[:MAX_GRID_COLS])
+        declared.append(len(row) + _int(_val(trpr, "gridAfter", "0"), 0))
     width = max((len(r) for r in owners), default=0)
     seen: set[int] = set()
     rows: list[list[SourceCell]] = []
     for r, row in enumerate(owners):
         out: list[SourceCell] = []
-        for c in range(width):
+        # A row whose cells stop short of the grid, with no w:gridAfter saying so, lost a cell: it
+        # stays short (as an HTML row missing a <td>), so the mapper sees a short row instead of a
+        # blank last column with the values before it shifted left.
+        for c in range(width if declared[r] >= width else len(row)):
             owner = row[c] if c < len(row) else None
             if owner is None:
                 out.append(SourceCell("", r, c))
