@@ -25,7 +25,7 @@ from .grid import Document
 from .mapped import Mapped, row_name
 from .placement import Line
 from .rows import Row, Token, rows_of, split_tables
-from .split import MAX_WORK, CellRule, RowRules, candidates, solve
+from .split import MAX_WORK, CellRule, RowRules, candidates, count_cuts, solve
 
 SPLIT_WORK_PER_DOCUMENT = 400_000  # search steps cutting digit runs, over all rows of a document
 
@@ -84,11 +84,13 @@ def _emit(
         if not sol.satisfiable and n > 1:
             out.issues.append(Issue("split_breaks_identity",
                                     f"{table}/{row_key}: no cut of {run!r} satisfies the row identity"))
-        if sol.satisfiable and None in sol.agreed:
+        rules = _row_rules(table, version, block, row_key, cols)
+        hidden = _blank_could_hide(chunks, rules)
+        if sol.satisfiable and (None in sol.agreed or hidden):
             out.open_cuts[(table, row_key)] = (cols, sol.kept)
         for i, col in enumerate(cols):
             text = sol.agreed[i]
-            if text is None:
+            if text is None or hidden:
                 out.cells.append(Cell(table, block, row_key, col.key, None, run, CellState.BLANK, ref,
                                       flags=["ambiguous_split", "candidates:" + "|".join(candidates(sol.kept, i))]))
                 continue
@@ -112,6 +114,14 @@ def _emit(
         return
     for tok, col in zip(values, cols, strict=False):
         _append(out, table, block, row_key, col, tok.text, tok.ref, flags)  # _append copies the flags
+
+
+def _blank_could_hide(chunks: list[str], rules: RowRules) -> bool:
+    """Whether the run could also be fewer values than the row has cells, with no identity of the row
+    to tell: a blank cell leaves no trace in run-together digits (`35` under two columns is 3 and 5,
+    or 35 and a blank). Runs of zeros cannot (no cell prints `00`)."""
+    n = len(rules.cells)
+    return n > 1 and not rules.sums and any(count_cuts(chunks, k) for k in range(1, n))
 
 
 def _append(out: Mapped, table: str, block: str, row_key: str, col: schema.Column, text: str, ref: str,

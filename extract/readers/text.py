@@ -26,8 +26,10 @@ _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 # A digit run in run-together text, optionally signed, with a decimal part and a unit.
 _GLUED_VALUE = re.compile(r"[-+]?\d+(?:\.\d+)?(?:\s*万元|\s*元)?(?:[ \t]+[-+]?\d+(?:\.\d+)?(?:\s*万元|\s*元)?)*")
 # Row numbering glued to the previous values: "00000002.其他法律…" → values "0000000", label "2.其他…".
-# Row numbers are one digit (1–8); they are swapped for private-use characters while tokenising.
-_NUMBERING = re.compile(r"(\d)([.、．])(?=[\u4e00-\u9fff(（“\"])")
+# Row numbers are one digit (1–8) before the row's own words, never before a section heading (`三、`:
+# `5949.三、收到…` is a value cut after its decimal point); they are swapped for private-use
+# characters while tokenising.
+_NUMBERING = re.compile(r"([1-8])([.、．])(?=(?![一二三四五六七八九十]+、)[\u4e00-\u9fff(（“\"])")
 _PUA = 0xE000
 
 

@@ -62,8 +62,10 @@ def test_ambiguous_cells_are_few() -> None:
             if "ambiguous_split" in c.flags and c.key in TRUTH[name]:
                 flagged.append((name, c.row_key, c.col_key))
     # textflat 2019/2020: 采购项目数量+采购总金额 glued ("13575394432.52元") and 2020's
-    # 行政处罚 "2648-18538" (增/减 and 处理决定数量 glued): every cut is valid for 表二.
-    assert len(flagged) <= 6, flagged
+    # 行政处罚 "2648-18538" (增/减 and 处理决定数量 glued): every cut is valid for 表二. Its
+    # 上一年项目数量 2648 too: with no identity in the row, "2648 | -18538" could be two values and a
+    # blank cell, which run-together text does not show (mapping._blank_could_hide).
+    assert len(flagged) <= 7, flagged
     assert {n for n, _, _ in flagged} <= {"textflat_2019_fujian_pingtan_gov.txt", "textflat_2020_fujian_pingtan_gov.txt"}
 
 
