@@ -320,6 +320,15 @@ def detect_t3_version(rows: list[Row], fallback: str) -> tuple[str, str]:
     return fallback, "fallback"
 
 
+def _assumed(table: str, version: str, how: str) -> Issue:
+    """The table's rows do not show which form it is: the rows the two versions key differently are
+    keyed by an assumption, and the error names them (a wrong version would key them wrong silently)."""
+    a, b = (set(schema.spec(table, v).printed_cells()) for v in schema.VERSIONS)
+    rows = ", ".join(sorted({row for _block, row, _col in a ^ b}))
+    return Issue("version_assumed", f"{table}: its rows do not show the form version; {version} assumed {how}, "
+                 f"so these rows may be keyed wrong: {rows}")
+
+
 # v2019 prints （六）其他处理 as a row of numbers; v2021 as a heading over three rows.
 _OTHER19 = next(r for r in schema.spec("applications", "v2019").blocks[0].rows
                 if not r.derived and r.key in {g.key for g in schema.spec("applications", "v2021").blocks[0].rows
@@ -356,13 +365,18 @@ def map_document(doc: Document, year: int | None) -> Mapped:
     t2 = tables["active_disclosure"]
     v2 = None
     if any(r.values for r in t2):
-        v2, _how = detect_t2_version(t2, year)
+        v2, how = detect_t2_version(t2, year)
+        if how in ("year", "default"):
+            out.issues.append(_assumed("active_disclosure", v2, f"from the report's year ({year})" if how == "year"
+                                       else "by default"))
         out.versions["active_disclosure"] = v2
         _map_table(out, "active_disclosure", v2, t2)
     fallback = v2 or ("v2021" if (year or 2021) >= 2021 else "v2019")
     t3 = tables["applications"]
     if any(r.values for r in t3):
-        v3, _how = detect_t3_version(t3, fallback)
+        v3, how = detect_t3_version(t3, fallback)
+        if how == "fallback":
+            out.issues.append(_assumed("applications", v3, "from 表二's version" if v2 else "from the report's year"))
         out.versions["applications"] = v3
         _map_table(out, "applications", v3, t3)
     t4 = tables["review_litigation"]

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from tests.extract import fuzz_docs
 from tests.extract.mutate import GONE, Key, Mutated
-from tests.extract.pdf_edit import PdfText, Run
+from tests.extract.pdf_edit import NUMBER, PdfText, Run
 
 
 @functools.cache
@@ -78,7 +78,10 @@ def duplicate_digit(name: str, index: int, at: int) -> Mutated | None:
     pdf = text_of(name).rewrite_run(run, new)
     if pdf is None:
         return None
-    expect: object = Decimal(new) if re.fullmatch(r"\d+(?:\.\d+)?", new) else GONE
+    m = NUMBER.fullmatch(new)
+    expect: object = GONE
+    if m and "," not in m.group(1):  # a thousands separator in the way makes it unreadable
+        expect = Decimal(m.group(1)) / (10000 if m.group(2) == "元" else 1)  # 元 are read as 万元
     return Mutated(pdf, f"run {run.text!r} on page {run.page + 1} drawn as {new!r}", {key: expect} if key else {})
 
 

@@ -25,6 +25,7 @@ _WS = b" \t\r\n\x0c\x00"
 _DELIM = b"()<>[]{}/%"
 _NUMBER = re.compile(rb"^[+-]?(?:\d+\.?\d*|\.\d+)$")
 _SHOW = {b"Tj", b"TJ", b"'", b'"'}
+NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)(万元|元)?")
 Matrix = tuple[float, float, float, float, float, float]
 _ID: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
@@ -292,8 +293,9 @@ class PdfText:
             yield Run(page, cur)
 
     def number_runs(self) -> list[Run]:
-        """Runs that print one number alone (a table cell's value, not a number inside a sentence)."""
-        return [r for r in self.runs if re.fullmatch(r"\d[\d,]*(?:\.\d+)?", r.text)]
+        """Runs that print one number alone, its unit perhaps (a table cell's value, not a number inside a
+        sentence)."""
+        return [r for r in self.runs if NUMBER.fullmatch(r.text)]
 
     # ---------------------------------------------------------------- writing
 

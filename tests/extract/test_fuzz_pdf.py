@@ -92,3 +92,18 @@ def test_a_damaged_font_program_is_read_from_the_files_widths() -> None:
     assert cells[("normative_documents", "in_force_count")] == 8
     assert r.status is ExtractStatus.EXTRACTED_WITH_ISSUES == fuzz_docs.base(name).status
     assert not mutate.silent_errors(r, fuzz_docs.truth(name), {})
+
+
+def test_a_table_whose_version_is_assumed_names_the_rows_it_keys() -> None:
+    """Found by deleting text: 淮安洪泽区 prints 表三 on the 2019 form (（六）其他处理 as one row of numbers)
+    under a 2021 表二. With the label 「（六）其他处理」 gone nothing in 表三 shows its version; it was taken
+    from 表二 (v2021) without a word, so its 其他处理 row was looked for under the 2021 keys and the 2019
+    row other_total vanished unnamed. The assumption is now an error naming the rows it decides."""
+    name = "pdf_2024_jiangsu_huaian_hongzequ_gov.pdf"
+    index = next(i for i, r in enumerate(mutate_pdf.other_runs(name)) if r.text == "（六）其他处理")
+    m = mutate_pdf.delete_text(name, index)
+    r = fuzz_docs.extract(m.data, name)
+    assumed = [e.message for e in r.errors if e.code == "version_assumed"]
+    assert len(assumed) == 1 and assumed[0].startswith("applications:") and "other_total" in assumed[0]
+    assert not mutate.silent_errors(r, fuzz_docs.truth(name), m.expect)
+    assert not [e for e in fuzz_docs.base(name).errors if e.code == "version_assumed"]
