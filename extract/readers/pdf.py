@@ -96,10 +96,15 @@ def _page(pdf: Any, index: int) -> Iterator[Any]:
 
 
 def _meta(pdf: Any) -> dict[str, str]:
-    """The info dictionary's standard entries (pdfium decodes UTF-16 either way round, as WPS writes it)."""
+    """The info dictionary's standard entries (pdfium decodes UTF-16 either way round, as WPS writes it).
+    An entry that is not valid UTF-16 (a damaged byte makes a lone surrogate) is left out."""
     out: dict[str, str] = {}
-    for key, value in pdf.get_metadata_dict(skip_empty=True).items():
-        if key in _META_KEYS and value.strip():
+    for key in _META_KEYS:
+        try:
+            value = pdf.get_metadata_value(key)
+        except UnicodeDecodeError:
+            continue
+        if value.strip():
             out[key] = value.strip()
     return out
 

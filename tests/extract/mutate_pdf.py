@@ -116,8 +116,9 @@ def _stream_spans(data: bytes) -> dict[int, tuple[int, int]]:
 
 @functools.cache
 def regions(name: str) -> dict[str, list[tuple[int, int]]]:
-    """Where a PDF keeps each kind of thing: content streams, embedded font programs, and the
-    cross-reference section with the trailer (from the last `startxref` offset to the end)."""
+    """Where a PDF keeps each kind of thing: content streams, embedded font programs, the
+    cross-reference section with the trailer (from the last `startxref` offset to the end), and the
+    whole file (info dictionary, page tree, images: whatever a random hit lands on)."""
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
@@ -142,7 +143,8 @@ def regions(name: str) -> dict[str, list[tuple[int, int]]]:
     start = int(re.findall(rb"startxref\s+(\d+)", pdf)[-1])
     return {"content": [spans[i] for i in sorted(contents) if i in spans],
             "font": [spans[i] for i in sorted(fonts) if i in spans],
-            "xref": [(start, len(pdf))]}
+            "xref": [(start, len(pdf))],
+            "anywhere": [(0, len(pdf))]}
 
 
 def damage(name: str, kind: str, seed: int) -> Mutated | None:
