@@ -14,6 +14,8 @@ from functools import cache
 from gongkai import schema
 from gongkai.model import Cell, CellState, Check, CheckStatus
 
+from .split import count_cuts
+
 _KEY = tuple[str, str, str, str]
 _ZERO = Decimal(0)
 
@@ -157,6 +159,39 @@ def detect_split_digits(cells: dict[_KEY, Cell], checks: list[Check]) -> list[Ch
                                      [f"{row}.{parts[i]}", f"{row}.{parts[i + 1]}", f"{row}.total"],
                                      f"{row}: {int(a)} and {int(b)} read as {joined} would make the row add up to "
                                      f"{_fmt(total.value)}: probably one number split over two cells"))
+    return out
+
+
+def refuted_cuts(cells: dict[_KEY, Cell], checks: list[Check]) -> list[Check]:
+    """A run of glued digits is cut into cells as one piece of evidence: when a failing check names
+    one cell of a cut the digits allowed other cuts of, every cell of that cut is in doubt
+    (`13150000154` cut 1|3|150|…|154 fits the row total, but the column sums refute its 1 and 150,
+    and so its 3), and one check names them all."""
+    runs: dict[tuple[str, str], list[Cell]] = {}
+    named: dict[tuple[str, str], Cell] = {}
+    for c in cells.values():
+        if "split_from_run" in c.flags and "#" in c.ref:
+            runs.setdefault((c.table, c.ref.rsplit("#", 1)[0]), []).append(c)
+            named[(c.table, _name((c.block, c.row_key, c.col_key)))] = c
+    if not runs:
+        return []
+    failed: dict[tuple[str, str], set[str]] = {}
+    for ch in checks:
+        if ch.status is CheckStatus.FAIL and ch.rule.startswith(("T3-", "T4-")):  # the form's identities, not prose
+            for n in ch.cells:
+                c = named.get((ch.table, n))
+                if c is not None:
+                    failed.setdefault((c.table, c.ref.rsplit("#", 1)[0]), set()).add(ch.rule)
+    out: list[Check] = []
+    for (table, _ref), rules in sorted(failed.items()):
+        members = sorted(runs[(table, _ref)], key=lambda c: int(c.ref.rsplit("#", 1)[1]))
+        if count_cuts(["".join(c.raw for c in members)], len(members)) < 2:
+            continue  # digits that cut one way only (0000000, 6000017): no other cut to doubt it for
+        names = [_name((c.block, c.row_key, c.col_key)) for c in members]
+        cut = "|".join(c.raw for c in members)
+        out.append(Check("SPLIT-CUT", table, CheckStatus.FAIL, None, None, names,
+                         f"{members[0].row_key}: glued digits cut {cut}, which {', '.join(sorted(rules))} "
+                         "refutes: every value cut from them is in doubt"))
     return out
 
 

@@ -169,6 +169,7 @@ def _extract(data: bytes, content_type: str | None, result: ExtractResult) -> No
     checks += checks_mod.detect_split_digits(cells, checks)
     checks += checks_mod.check_domains(mapped.cells)
     checks += prose.check(mapped.prose, cells)
+    checks += checks_mod.refuted_cuts(cells, checks)
     result.cells = [*mapped.cells, *derived]
     result.checks = checks
     result.missing, accounted = completeness.account(mapped, cells)

@@ -85,7 +85,11 @@ def _value(digits: str) -> object:
 @dataclass
 class FlatMutated(Mutated):
     row: tuple[Key, ...] = ()  # the keys of the mutated run's cells
-    new_run: str = ""
+    printed: str = ""  # the run as the mutated text prints it (spaces kept)
+
+    @property
+    def new_run(self) -> str:
+        return "".join(self.printed.split())
 
 
 def _mutated(name: str, run: FlatRun, edits: list[tuple[int, int, str]], what: str,
@@ -97,7 +101,7 @@ def _mutated(name: str, run: FlatRun, edits: list[tuple[int, int, str]], what: s
     for lo, hi, new in sorted(edits, reverse=True):
         span = span[: lo - start] + new + span[hi - start:]
     return FlatMutated((text[:start] + span + text[end:]).encode("utf-8"), f"{what} in {run.text!r}", expect,
-                       row=tuple(k for k, _p in run.parts), new_run="".join(span.split()))
+                       row=tuple(k for k, _p in run.parts), printed=span)
 
 
 def silent_errors(result: ExtractResult, truth: dict[Key, Decimal | None], m: FlatMutated) -> list[str]:
@@ -111,8 +115,9 @@ def _holds(idents: list[schema.Identity], values: dict[tuple[str, str, str], Dec
 
 
 def _own_reading(result: ExtractResult, truth: dict[Key, Decimal | None], m: FlatMutated) -> dict[Key, object]:
-    """The extractor's cut of the mutated run, when every identity touching the row holds under it and
-    none of the readings by the old cell boundaries does: digits run together have no boundaries of
+    """The extractor's cut of the mutated run, when the print's spaces and signs give it (as many pieces as
+    cells), or when every identity touching the row holds under it and none of the readings by the old
+    cell boundaries does: digits run together have no boundaries of
     their own, so the cut that adds up is the print's (`13|2` with two digits swapped reads `3|12`
     when the total says so). When an old reading fits too, two readings fit and nothing is accepted
     without a flag."""
@@ -120,8 +125,11 @@ def _own_reading(result: ExtractResult, truth: dict[Key, Decimal | None], m: Fla
     row = [cells.get(k) for k in m.row]
     if not row or any(c is None or c.value is None for c in row):
         return {}
-    if "".join("".join(c.raw.split()) for c in row if c is not None) != m.new_run:
+    raws = ["".join(c.raw.split()) for c in row if c is not None]
+    if "".join(raws) != m.new_run:
         return {}
+    if re.findall(r"[-+]?[^\s+-]+", m.printed) == raws:
+        return {c.key: c.value for c in row if c is not None}  # the print's own boundaries give every cell
     table = m.row[0][0]
     version = result.format_version.get(table)
     short = {k[1:] for k in m.row}

@@ -87,3 +87,17 @@ def test_a_value_cut_after_its_decimal_point_keeps_its_digits() -> None:
     assert m is not None and m.what == "cut after digit 5 in '5949.088667'"
     r = fuzz_docs.extract(m.data, name)
     assert next(c.value for c in r.cells if c.row_key == "admin_fees") == Decimal("5949")
+
+
+def test_a_cut_the_column_sums_refute_is_in_doubt_as_a_whole() -> None:
+    """Found by the swaps: 2025 本年新收 `15130000154` with two digits swapped (`13150000154`) was cut
+    1|3|150|0|0|0|154, the one cut that fits the row total; T3-A then failed for 自然人 and 科研机构, but
+    商业企业 3, cut from the same digits, passed its own column sum and stood unflagged. A failing
+    identity on one cell of a cut the digits allowed other cuts of now puts the whole cut in doubt."""
+    name = "textflat_2025_fujian_pingtan_gov.txt"
+    m = mf.swap_digits(name, _run(name, "15130000154"), 1, 1)
+    assert m is not None and m.what == "digits 1 and 3 swapped in '15130000154'"
+    r = fuzz_docs.extract(m.data, name)
+    cut = [c for c in r.checks if c.rule == "SPLIT-CUT"]
+    assert any("new_received.commercial_enterprise" in c.cells for c in cut), cut
+    assert not mf.silent_errors(r, fuzz_docs.truth(name), m)
