@@ -126,6 +126,9 @@ def _execute(cfg: CrawlConfig, sources: list[Source], args: argparse.Namespace, 
             print(f"{it.kind}\t{it.source}\t{it.method}\t{it.url}")
         console.print(f"{len(items)} URL(s) would be fetched first; discovery adds more as pages arrive")
         return 0
+    from cli.pipeline import remember_sources
+
+    remember_sources(Path(cfg.data_dir), sources)  # the build's place evidence, kept beside the store
     progress = _Progress()
     crawler = Crawler(cfg, sources, on_event=progress.update)
     try:

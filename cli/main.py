@@ -127,15 +127,44 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from cli.pipeline import build_from_store
+    """Progress on stderr; one summary line per topic on stdout; Ctrl-C leaves the previous release."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    s = build_from_store(Path(args.data_dir))
-    print(f"build: {s.reports} reports from {s.agencies} agencies -> {Path(args.data_dir) / 'release'}")
+    from cli.pipeline import CorruptStateError, NoRawStoreError, build_from_store
+    from dataset.build import EmptyReleaseError
+
+    data_dir = Path(args.data_dir)
+    err = Console(stderr=True)
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=err, transient=True, disable=not err.is_terminal)
+    tasks: dict[str, object] = {}
+
+    def progress(phase: str, done: int, total: int | None) -> None:
+        if phase not in tasks:
+            tasks[phase] = bar.add_task(phase, total=total)
+        bar.update(tasks[phase], completed=done, total=total)  # type: ignore[arg-type]
+
+    try:
+        with bar:
+            s = build_from_store(data_dir, force=getattr(args, "force", False), csv_bom=getattr(args, "csv_bom", False),
+                                 progress=progress)
+    except KeyboardInterrupt:
+        print("build: interrupted; the previous release is unchanged", file=sys.stderr)
+        return 130
+    except (NoRawStoreError, EmptyReleaseError, CorruptStateError) as e:
+        print(f"build: {e}", file=sys.stderr)
+        return 2
+    where = data_dir / "release"
+    state = "unchanged" if s.unchanged else f"release {s.release_id}"
+    print(f"build: {s.reports} reports from {s.agencies} agencies ({s.documents_read} documents) -> {where} ({state})")
     print("  reports per year: " + ", ".join(f"{y or 'unknown'}: {n}" for y, n in s.per_year.items()))
     print("  report statuses: " + ", ".join(f"{k}: {v}" for k, v in s.statuses.items()))
-    print(f"  documents read: {sum(s.documents.values())} (" + ", ".join(f"{k}: {v}" for k, v in s.documents.items())
+    print(f"  documents read: {s.documents_read} (" + ", ".join(f"{k}: {v}" for k, v in s.documents.items())
           + ") — needs_ocr and unsupported_format are coverage gaps")
-    print(f"  failed checks: {s.failed_checks}   files written: {s.files_written}, unchanged: {s.files_unchanged}")
+    print("  document roles: " + ", ".join(f"{k}: {v}" for k, v in s.roles.items()))
+    print(f"  failed checks: {s.failed_checks}   copies that disagree: {s.copies_disagree}   "
+          f"files written: {s.files_written}, unchanged: {s.files_unchanged}")
     return 0
 
 
@@ -177,6 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
     ing.set_defaults(func=cmd_ingest)
     bd = sub.add_parser("build", help="extract everything stored and write the Parquet dataset")
     bd.add_argument("--data-dir", default="data")
+    bd.add_argument("--force", action="store_true",
+                    help="build even with no raw store, or replace a release that has reports with an empty one")
+    bd.add_argument("--csv-bom", action="store_true", help="start the CSV copies with a UTF-8 BOM (for Excel)")
     bd.set_defaults(func=cmd_build)
     from dataset.query import METRICS
 

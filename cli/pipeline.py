@@ -9,15 +9,18 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from dataset.build import BuildSummary, build
+from crawler.sites import Source
+from dataset.build import BuildSummary, Progress, build
 from dataset.tables import PARSER_VERSION, Provenance
+from extract.document import PARSER_VERSION as EXTRACTOR_VERSION
 from extract.document import extract_document
-from gongkai.model import ExtractResult, Issue
+from gongkai.model import ExtractResult, ExtractStatus, Issue
 from gongkai.store import RawStore
 
 INGEST_SUFFIXES = {".html", ".htm", ".shtml", ".txt", ".md", ".pdf", ".docx", ".doc", ".wps"}
@@ -86,20 +89,97 @@ def _fill_from_crawl(r: ExtractResult, title: str | None, year: int | None, pare
         r.title = title
 
 
-def extracted(data_dir: Path) -> Iterator[tuple[ExtractResult, Provenance]]:
+SOURCES_FILE = "sources.json"
+
+
+def remember_sources(data_dir: Path, sources: Iterable[Source]) -> None:
+    """Keep, beside the raw store, the agency each crawled registry source stands for: the build's
+    place evidence for report names that do not say where they are (县财政局)."""
+    path = Path(data_dir) / SOURCES_FILE
+    known = _registry(data_dir)
+    known.update({s.name: s.agency for s in sources})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(known, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def _registry(data_dir: Path) -> dict[str, str | None]:
+    """Registry source name → the agency it stands for, as recorded by the crawls into this data dir."""
+    try:
+        data = json.loads((Path(data_dir) / SOURCES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): (str(v) if v else None) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def extracted(data_dir: Path, sources: dict[str, str | None] | None = None) -> Iterator[tuple[ExtractResult, Provenance]]:
+    """Every stored report and attachment, extracted (cached); a capture that cannot be read (a
+    truncated WARC record) becomes an `unreadable` result, never an exception."""
     cache = Path(data_dir) / "extracted"
     agency_of: dict[str, str] = {}
+    sources = _registry(data_dir) if sources is None else sources
     with RawStore(data_dir) as store:
+        source_of = {r["url"]: r["source"] for r in store.state.query(
+            "SELECT url, source FROM frontier WHERE kind IN ('report', 'attachment')")}
         for doc in store.iter_documents():
             if doc.kind not in ("report", "attachment"):
                 continue
-            body = store.read_body(doc)
+            registry = source_of.get(doc.url)
+            prov = Provenance(doc.url, doc.fetched_at, doc.sha256, content_type=doc.content_type or None,
+                              capture=doc.source, kind=doc.kind, parent_url=doc.parent_url, link_title=doc.title,
+                              link_year=doc.report_year, registry_source=registry,
+                              source_agency=sources.get(registry) if registry else None,
+                              extractor_version=EXTRACTOR_VERSION)
+            try:
+                body = store.read_body(doc)
+            except Exception as e:
+                yield ExtractResult(source=doc.url, status=ExtractStatus.UNREADABLE, sha256=doc.sha256, errors=[
+                    Issue("capture_unreadable", f"the stored capture cannot be read: {type(e).__name__}: {e}",
+                          "error")]), prov
+                continue
             r = _cached_extract(cache, body, doc.url, doc.content_type or None)
             _fill_from_crawl(r, doc.title, doc.report_year, agency_of.get(doc.parent_url or ""))
             if r.agency:
                 agency_of[doc.url] = r.agency
-            yield r, Provenance(doc.url, doc.fetched_at, doc.sha256)
+            yield r, prov
 
 
-def build_from_store(data_dir: Path) -> BuildSummary:
-    return build(data_dir, list(extracted(data_dir)))
+class NoRawStoreError(RuntimeError):
+    """The data dir has no raw store to build from."""
+
+
+class CorruptStateError(RuntimeError):
+    """state.sqlite fails SQLite's integrity check."""
+
+
+def check_store(data_dir: Path) -> int:
+    """Documents in the raw store; raises when there is no store or its index is corrupt."""
+    state = Path(data_dir) / "state.sqlite"
+    if not state.exists():
+        raise NoRawStoreError(f"no raw store in {data_dir} (no state.sqlite): nothing to build from. "
+                              "Is --data-dir right? Crawl or ingest first, or use --force to write an empty release")
+    try:
+        con = sqlite3.connect(f"file:{state}?mode=ro", uri=True)
+        try:
+            result = [r[0] for r in con.execute("PRAGMA quick_check")]
+            n = int(con.execute("SELECT count(*) FROM documents WHERE kind IN ('report', 'attachment')").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as e:
+        raise CorruptStateError(f"{state} is not a readable SQLite database ({e}); restore it from a backup "
+                                "or crawl again into a fresh --data-dir") from e
+    if result != ["ok"]:
+        raise CorruptStateError(f"{state} fails SQLite's integrity check: {'; '.join(result[:5])}")
+    return n
+
+
+def build_from_store(data_dir: Path, *, force: bool = False, csv_bom: bool = False,
+                     progress: Progress | None = None, sources: dict[str, str | None] | None = None) -> BuildSummary:
+    try:
+        total = check_store(data_dir)
+    except NoRawStoreError:
+        if not force:
+            raise
+        return build(data_dir, [], force=True, csv_bom=csv_bom, progress=progress, total=0)
+    return build(data_dir, extracted(data_dir, sources), force=force, csv_bom=csv_bom, progress=progress, total=total)

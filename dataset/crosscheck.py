@@ -1,70 +1,76 @@
-"""Checks that need two reports of one agency: computed at build time, per agency.
+"""Checks that need two reports of one agency: computed at build time from the published reports.
 
 - carry-over continuity (T3-X1): 结转下年度 carried_forward of year Y−1 = 上年结转 carried_over of Y, per column;
 - stock continuity (T2-X1, v2021): 现行有效件数 of Y = that of Y−1 + 本年制发 − 本年废止, per 表二 第（一）项 row.
 Both are soft rules (spec §3.2): a failure is a finding to look at, not an error in extraction.
+A report whose agency or year is unknown has no neighbour and is never checked.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
+from collections.abc import Iterator
 from typing import Any
 
 from gongkai import schema
 
+from .staging import bucket_of
+from .tables import CROSS_KEYS, DocMeta
 
-def _fmt(v: float | int) -> str:
+_I = {k: i for i, k in enumerate(CROSS_KEYS)}
+_APP_COLS = tuple(c.key for c in schema.APPLICANT_COLS)
+
+
+def _fmt(v: float | None) -> str | None:
+    if v is None:
+        return None
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
-def cross_report_checks(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    by: dict[tuple[str, str, int], dict[tuple[str, str, str], Any]] = defaultdict(dict)
-    report_of: dict[tuple[str, int], str] = {}
-    for t in ("applications", "active_disclosure"):
-        for row in tables[t]:
-            if row["derived"]:
-                continue
-            by[(t, row["agency_id"], row["year"])][(row["block"], row["row_key"], row["col_key"])] = (
-                row["value"], row["format_version"])
-            report_of[(row["agency_id"], row["year"])] = row["report_id"]
-    out: list[dict[str, Any]] = []
-    for (agency, year), rid in sorted(report_of.items()):
-        prev = by.get(("applications", agency, year - 1))
-        cur = by.get(("applications", agency, year))
-        if prev and cur:
-            for col in (c.key for c in schema.APPLICANT_COLS):
-                a = prev.get(("", "carried_forward", col))
-                b = cur.get(("", "carried_over", col))
-                out.append(_check(rid, agency, year, "applications", "T3-X1", a and a[0], b and b[0],
-                                  [f"{year - 1}:carried_forward.{col}", f"{year}:carried_over.{col}"],
-                                  f"{col}: 结转下年度 {year - 1} = 上年结转 {year}"))
-        prev2 = by.get(("active_disclosure", agency, year - 1))
-        cur2 = by.get(("active_disclosure", agency, year))
-        if prev2 and cur2:
+def _v(values: Any, key: tuple[str, str, str, str]) -> float | None:
+    x = values[_I[key]]
+    return None if math.isnan(x) else x
+
+
+def cross_report_checks(metas: list[DocMeta], chosen: dict[str, int]) -> Iterator[tuple[DocMeta, list[Any]]]:
+    """(the report's meta, one checks row as staged: doc, report_id, agency_id, year, …) per check."""
+    by: dict[tuple[str, int], DocMeta] = {}
+    for idx in chosen.values():
+        m = metas[idx]
+        if m.agency_id and m.year and m.cross is not None:
+            by[(m.agency_id, m.year)] = m
+    for (agency, year), cur in sorted(by.items()):
+        prev = by.get((agency, year - 1))
+        if prev is None or prev.cross is None or cur.cross is None:
+            continue
+        if prev.cross_flags & 1 and cur.cross_flags & 1:
+            for col in _APP_COLS:
+                a = _v(prev.cross, ("applications", "", "carried_forward", col))
+                b = _v(cur.cross, ("applications", "", "carried_over", col))
+                yield cur, _row(cur, "applications", "T3-X1", a, b,
+                                [f"{year - 1}:carried_forward.{col}", f"{year}:carried_over.{col}"],
+                                f"{col}: 结转下年度 {year - 1} = 上年结转 {year}")
+        if prev.cross_flags & 2 and cur.cross_flags & 2:
             for rk in ("regulations", "normative_documents"):
-                stock0 = prev2.get(("art20_1", rk, "in_force_count"))
-                issued = cur2.get(("art20_1", rk, "issued_count"))
-                repealed = cur2.get(("art20_1", rk, "repealed_count"))
-                stock1 = cur2.get(("art20_1", rk, "in_force_count"))
-                if not (stock0 and stock1 and stock0[1] == "v2021" and stock1[1] == "v2021"):
+                stock0 = _v(prev.cross, ("active_disclosure", "art20_1", rk, "in_force_count"))
+                issued = _v(cur.cross, ("active_disclosure", "art20_1", rk, "issued_count"))
+                repealed = _v(cur.cross, ("active_disclosure", "art20_1", rk, "repealed_count"))
+                stock1 = _v(cur.cross, ("active_disclosure", "art20_1", rk, "in_force_count"))
+                if stock0 is None and stock1 is None:
                     continue
-                parts = [stock0[0], issued and issued[0], repealed and repealed[0]]
-                expected = None if any(p is None for p in parts) else parts[0] + parts[1] - parts[2]
-                out.append(_check(rid, agency, year, "active_disclosure", "T2-X1", expected, stock1[0],
-                                  [f"{year - 1}:{rk}.in_force_count", f"{year}:{rk}.issued_count",
-                                   f"{year}:{rk}.repealed_count", f"{year}:{rk}.in_force_count"],
-                                  f"{rk}: 现行有效 {year} = 现行有效 {year - 1} + 制发 − 废止"))
-    return out
+                parts = [stock0, issued, repealed]
+                expected = None if any(p is None for p in parts) else stock0 + issued - repealed  # type: ignore[operator]
+                yield cur, _row(cur, "active_disclosure", "T2-X1", expected, stock1,
+                                [f"{year - 1}:{rk}.in_force_count", f"{year}:{rk}.issued_count",
+                                 f"{year}:{rk}.repealed_count", f"{year}:{rk}.in_force_count"],
+                                f"{rk}: 现行有效 {year} = 现行有效 {year - 1} + 制发 − 废止")
 
 
-def _check(rid: str, agency: str, year: int, table: str, rule: str, expected: Any, actual: Any,
-           cells: list[str], message: str) -> dict[str, Any]:
-    if expected is None or actual is None:
-        status = "uncertain"
-    else:
-        status = "pass" if float(expected) == float(actual) else "fail"
-    return {"report_id": rid, "agency_id": agency, "year": year, "table": table, "rule": rule,
-            "scope": "cross_report", "status": status,
-            "expected": None if expected is None else _fmt(expected),
-            "actual": None if actual is None else _fmt(actual), "cells": "|".join(cells),
-            "message": message, "blank_as_zero": None}
+def _row(m: DocMeta, table: str, rule: str, expected: float | None, actual: float | None, cells: list[str],
+         message: str) -> list[Any]:
+    status = "uncertain" if expected is None or actual is None else ("pass" if expected == actual else "fail")
+    return [m.idx, m.report_id, m.agency_id, m.year, table, rule, "cross_report", status, expected, actual,
+            _fmt(expected), _fmt(actual), "|".join(cells), message, None]
+
+
+__all__ = ["bucket_of", "cross_report_checks"]

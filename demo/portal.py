@@ -26,6 +26,9 @@ _DECOYS = ("{y}年政府信息公开工作年度报告解读", "关于做好{y}�
            "关于开展政务公开培训的通知")
 
 
+DEMO_AGENCY = "福建省宁德市古田县 (demo portal)"
+
+
 @dataclass
 class SiteSpec:
     name: str
@@ -38,7 +41,9 @@ class SiteSpec:
     stop: Callable[[], None] = lambda: None
 
     def source(self) -> Source:
-        return Source(name=self.name, entry=self.entry, family=self.family, level="county")
+        # As a registry entry names the agency whose portal it is: the build's place evidence for
+        # report names that do not say where they are (县财政局).
+        return Source(name=self.name, entry=self.entry, family=self.family, level="county", agency=DEMO_AGENCY)
 
 
 @dataclass
