@@ -88,6 +88,8 @@ def build(data_dir: Path, items: Iterable[tuple[ExtractResult, Provenance]], *, 
         writer = rel.ReleaseWriter(data_dir, csv_bom=csv_bom)
         _write_all(writer, staging, metas, choice, agencies, progress)
         s.copies_disagree = len(choice.disagreeing)
+        writer.texts = {"datapackage.json": datapackage_json(writer.files, "", ""),
+                        "DATA_DICTIONARY.md": dictionary_markdown()}
         s.files_written, s.files_unchanged = writer.written, writer.unchanged
         s.release_id = writer.release_id()
         if writer.unchanged_release():
@@ -95,7 +97,7 @@ def build(data_dir: Path, items: Iterable[tuple[ExtractResult, Provenance]], *, 
             s.unchanged, s.release = True, writer.current
         else:
             s.release = writer.commit({"datapackage.json": datapackage_json(writer.files, s.release_id),
-                                       "DATA_DICTIONARY.md": dictionary_markdown()})
+                                       "DATA_DICTIONARY.md": writer.texts["DATA_DICTIONARY.md"]})
         return s
     except BaseException:
         if writer is not None:

@@ -109,7 +109,7 @@ def describe(table: str, column: str) -> str:
 
 
 _FRICTIONLESS = {pa.string(): "string", pa.int64(): "integer", pa.int32(): "integer", pa.float64(): "number",
-                 pa.bool_(): "boolean", pa.timestamp("s"): "date"}
+                 pa.bool_(): "boolean"}
 PRIMARY = {"reports": ["report_id"], "report_summary": ["report_id"], "agencies": ["agency_id"],
            "documents": ["source_url", "content_sha256"], "agency_aliases": ["agency_id", "alias"],
            **{t: ["report_id", "block", "row_key", "col_key"] for t in schema.TABLES},
@@ -134,7 +134,8 @@ def _field(table: str, f: pa.Field) -> dict[str, Any]:
     return out
 
 
-def datapackage(files: dict[str, dict[str, Any]] | None = None, release_id: str | None = None) -> dict[str, Any]:
+def datapackage(files: dict[str, dict[str, Any]] | None = None, release_id: str | None = None,
+                created: str | None = None) -> dict[str, Any]:
     files = files or {}
     resources = []
     for name, sch in SCHEMAS.items():
@@ -143,7 +144,7 @@ def datapackage(files: dict[str, dict[str, Any]] | None = None, release_id: str 
         res: dict[str, Any] = {
             "name": name, "description": TABLE_TITLES[name], "path": paths[0] if len(paths) == 1 else paths,
             "format": "parquet", "mediatype": "application/vnd.apache.parquet", "profile": "tabular-data-resource",
-            "schema": {"fields": [_field(name, f) for f in sch], "primaryKey": PRIMARY[name], "missingValues": [""]},
+            "schema": {"fields": [_field(name, f) for f in sch], "primaryKey": PRIMARY[name], "missingValues": []},
         }
         if name in (*schema.TABLES, "checks", "report_summary", "disagreements"):
             res["schema"]["foreignKeys"] = [{"fields": ["report_id"], "reference": {"resource": "reports",
@@ -152,17 +153,19 @@ def datapackage(files: dict[str, dict[str, Any]] | None = None, release_id: str 
             res["schema"]["foreignKeys"] = [{"fields": ["agency_id"], "reference": {"resource": "agencies",
                                                                                    "fields": ["agency_id"]}}]
         resources.append(res)
-    created = os.environ.get("SOURCE_DATE_EPOCH")
-    when = datetime.fromtimestamp(int(created), UTC) if created else datetime.now(UTC)
+    if created is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the reproducible-builds convention
+        when = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+        created = when.isoformat(timespec="seconds").replace("+00:00", "Z")
     from .release import FORMAT_VERSION
 
     return {
         "name": "gongkai", "title": "政府信息公开工作年度报告 statistics (gongkai)",
         "description": "Cells of 表二/表三/表四 of Chinese government information-disclosure annual reports, with the "
                        "printed text, the accounting checks and provenance. One report per agency and year; copies "
-                       f"chosen by {RULE}. Every table also has a UTF-8 CSV copy beside its Parquet file.",
+                       f"chosen by {RULE}. Every table also has a UTF-8 CSV copy under csv/ (same names).",
         "version": f"{FORMAT_VERSION}+{release_id}" if release_id else FORMAT_VERSION,
-        "created": when.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "created": created,
         "licenses": [LICENSE],
         "sources": [{"title": "Government information-disclosure annual reports (政府信息公开工作年度报告) as published "
                               "on Chinese government portals; each row's source_url names its document"},
@@ -172,8 +175,9 @@ def datapackage(files: dict[str, dict[str, Any]] | None = None, release_id: str 
     }
 
 
-def datapackage_json(files: dict[str, dict[str, Any]] | None = None, release_id: str | None = None) -> str:
-    return json.dumps(datapackage(files, release_id), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+def datapackage_json(files: dict[str, dict[str, Any]] | None = None, release_id: str | None = None,
+                     created: str | None = None) -> str:
+    return json.dumps(datapackage(files, release_id, created), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def dictionary_markdown() -> str:
@@ -183,7 +187,7 @@ def dictionary_markdown() -> str:
            "derived subtotals sit beside the cells they sum, so sum printed cells of one row or column only.", ""]
     for name, sch in SCHEMAS.items():
         where = f"`{name}/<year>-<bucket>-<bucket>.parquet`" if name in SPLIT else f"`{name}.parquet`"
-        out += [f"## `{name}`", "", f"{TABLE_TITLES[name]}. File: {where} (and `.csv`).", "",
+        out += [f"## `{name}`", "", f"{TABLE_TITLES[name]}. File: {where} (and `csv/…csv`).", "",
                 "| column | type | description |", "|---|---|---|"]
         for f in sch:
             enum = ENUM_COLUMNS.get((name, f.name))

@@ -82,7 +82,7 @@ def digest(table: pa.Table) -> str:
 class TableFile:
     """One Parquet file and its CSV copy, written a table (a bucket) at a time."""
 
-    def __init__(self, path: Path, name: str, *, csv: bool = True, csv_bom: bool = False) -> None:
+    def __init__(self, path: Path, name: str, *, csv: Path | None = None, csv_bom: bool = False) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.rows = 0
@@ -92,8 +92,9 @@ class TableFile:
                                     use_dictionary=True, write_statistics=True, data_page_version="2.0")
         self._csv_file = None
         self._csv = None
-        if csv:
-            self._csv_file = path.with_suffix(".csv").open("wb")
+        if csv is not None:
+            csv.parent.mkdir(parents=True, exist_ok=True)
+            self._csv_file = csv.open("wb")
             if csv_bom:
                 self._csv_file.write(BOM)
             self._csv = pacsv.CSVWriter(self._csv_file, schema_of(name))

@@ -7,7 +7,7 @@ from typing import Any
 
 import duckdb
 
-from .arrow import SCHEMAS
+from .arrow import SCHEMAS, SPLIT
 
 _SQL = Path(__file__).parent / "sql"
 METRICS = {
@@ -24,7 +24,9 @@ def connect(data_dir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     for name in SCHEMAS:
         path = release / f"{name}.parquet"
-        if path.exists():
+        if name in SPLIT and (release / name).is_dir():  # one file per year: read the folder
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_quote(release / name)}/*.parquet')")
+        elif path.exists():
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_quote(path)}')")
     return con
 

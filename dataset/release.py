@@ -56,6 +56,7 @@ class ReleaseWriter:
         self.dir = self.root / f".incomplete-{os.getpid()}"
         self.dir.mkdir()
         self.files: dict[str, dict[str, Any]] = {}
+        self.texts: dict[str, str] = {}  # text files as they enter the id (see release_id)
         self.written = 0
         self.unchanged = 0
 
@@ -63,14 +64,19 @@ class ReleaseWriter:
         e = self.old.get("files", {}).get(rel)
         if self.current is None or not e or e.get("digest") != digest or e.get("csv_bom") != self.csv_bom:
             return None
-        if not all((self.current / p).exists() for p in (rel, *e.get("copies", []))):
+        try:  # a file deleted or cut short behind the build's back is written again
+            if (self.current / rel).stat().st_size != e.get("bytes"):
+                return None
+            if not all((self.current / p).exists() for p in e.get("copies", [])):
+                return None
+        except OSError:
             return None
         return dict(e)
 
     def add_table(self, rel: str, name: str, digest: str, write: Callable[[TableFile], None]) -> None:
         """Place one table file (and its CSV copy): linked from the current release when its digest is
         unchanged, else written by `write`."""
-        csv = rel.removesuffix(".parquet") + ".csv"
+        csv = csv_path(rel)
         old = self._old_entry(rel, digest)
         if old is not None:
             for p in (rel, csv):
@@ -78,7 +84,7 @@ class ReleaseWriter:
             self.files[rel] = old
             self.unchanged += 1
             return
-        f = TableFile(self.dir / rel, name, csv_bom=self.csv_bom)
+        f = TableFile(self.dir / rel, name, csv=self.dir / csv, csv_bom=self.csv_bom)
         try:
             write(f)
         finally:
@@ -94,14 +100,19 @@ class ReleaseWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
 
-    def release_id(self) -> str:
+    def release_id(self, texts: dict[str, str] | None = None) -> str:
+        """Digest of every table's content digest and of the text files (as they read before the
+        release's own id and creation time are filled in)."""
         h = hashlib.sha256()
+        for rel, text in sorted((texts or self.texts).items()):
+            h.update(f"{rel}\0{hashlib.sha256(text.encode()).hexdigest()}\n".encode())
         for rel in sorted(self.files):
             h.update(f"{rel}\0{self.files[rel]['digest']}\0{self.files[rel]['csv_bom']}\n".encode())
         return h.hexdigest()[:16]
 
     def unchanged_release(self) -> bool:
-        return self.current is not None and self.current.name == self.release_id()
+        """Nothing to switch: every file was linked from the current release, whose id this is."""
+        return self.current is not None and self.written == 0 and self.current.name == self.release_id()
 
     def abandon(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -114,22 +125,30 @@ class ReleaseWriter:
         manifest = {"release_id": rid, "format_version": FORMAT_VERSION, "files": self.files}
         self.add_text(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
         os.sync()  # once per release: every file of it is on disk before it becomes visible
-        final = self.root / rid
-        if final.exists():  # left by an earlier build that was not switched in
-            shutil.rmtree(final)
+        final, n = self.root / rid, 1
+        while final.exists():  # the same content again (a damaged file was rewritten): a new directory
+            n += 1
+            final = self.root / f"{rid}-{n}"
         os.replace(self.dir, final)
         tmp_link = self.data_dir / f".release-link-{os.getpid()}"
         tmp_link.unlink(missing_ok=True)
-        os.symlink(Path("releases") / rid, tmp_link)
+        os.symlink(Path("releases") / final.name, tmp_link)
         os.replace(tmp_link, self.link)
         _fsync_dir(self.data_dir)
-        self._prune(keep={rid, self.current.name if self.current else ""})
+        self._prune(keep={final.name, self.current.name if self.current else ""})
         return final
 
     def _prune(self, keep: set[str]) -> None:
         for d in self.root.iterdir():
             if d.is_dir() and d.name not in keep and not d.name.startswith("."):
                 shutil.rmtree(d, ignore_errors=True)
+
+
+def csv_path(rel: str) -> str:
+    """The CSV copy of a table file: in a csv/ tree of its own, so a folder of Parquet files stays
+    readable as one table (reports.parquet → csv/reports.csv, applications/2023.parquet →
+    csv/applications/2023.csv)."""
+    return "csv/" + rel.removesuffix(".parquet") + ".csv"
 
 
 def current_release(data_dir: Path) -> Path | None:
