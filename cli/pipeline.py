@@ -133,6 +133,8 @@ def extracted(data_dir: Path, sources: dict[str, str | None] | None = None) -> I
                               extractor_version=EXTRACTOR_VERSION)
             try:
                 body = store.read_body(doc)
+                if hashlib.sha256(body).hexdigest() != doc.sha256:  # a WARC cut short can still decompress
+                    raise ValueError(f"{len(body)} bytes read do not match the SHA-256 stored at capture")
             except Exception as e:
                 yield ExtractResult(source=doc.url, status=ExtractStatus.UNREADABLE, sha256=doc.sha256, errors=[
                     Issue("capture_unreadable", f"the stored capture cannot be read: {type(e).__name__}: {e}",
