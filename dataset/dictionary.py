@@ -139,20 +139,25 @@ def datapackage(files: dict[str, dict[str, Any]] | None = None, release_id: str 
     files = files or {}
     resources = []
     for name, sch in SCHEMAS.items():
-        paths = sorted(p for p, e in files.items() if e.get("table") == name) or [
-            f"{name}/*.parquet" if name in SPLIT else f"{name}.parquet"]
-        res: dict[str, Any] = {
-            "name": name, "description": TABLE_TITLES[name], "path": paths[0] if len(paths) == 1 else paths,
-            "format": "parquet", "mediatype": "application/vnd.apache.parquet", "profile": "tabular-data-resource",
-            "schema": {"fields": [_field(name, f) for f in sch], "primaryKey": PRIMARY[name], "missingValues": []},
-        }
-        if name in (*schema.TABLES, "checks", "report_summary", "disagreements"):
-            res["schema"]["foreignKeys"] = [{"fields": ["report_id"], "reference": {"resource": "reports",
-                                                                                   "fields": ["report_id"]}}]
-        if name == "agency_aliases":
-            res["schema"]["foreignKeys"] = [{"fields": ["agency_id"], "reference": {"resource": "agencies",
-                                                                                   "fields": ["agency_id"]}}]
-        resources.append(res)
+        # A table split into one file per year is one resource per file (Frictionless reads a multipart
+        # path as one byte stream, which Parquet is not); `table` names the table they belong to.
+        paths = sorted(p for p, e in files.items() if e.get("table") == name) or [f"{name}.parquet"]
+        for path in paths:
+            part = path.removesuffix(".parquet").replace("/", "-")
+            res: dict[str, Any] = {
+                "name": part, "table": name, "description": TABLE_TITLES[name], "path": path,
+                "format": "parquet", "mediatype": "application/vnd.apache.parquet",
+                "profile": "tabular-data-resource",
+                "schema": {"fields": [_field(name, f) for f in sch], "primaryKey": PRIMARY[name],
+                           "missingValues": []},
+            }
+            if name in (*schema.TABLES, "checks", "report_summary", "disagreements"):
+                res["schema"]["foreignKeys"] = [{"fields": ["report_id"], "reference": {
+                    "resource": "reports", "fields": ["report_id"]}}]
+            if name == "agency_aliases":
+                res["schema"]["foreignKeys"] = [{"fields": ["agency_id"], "reference": {
+                    "resource": "agencies", "fields": ["agency_id"]}}]
+            resources.append(res)
     if created is None:
         epoch = os.environ.get("SOURCE_DATE_EPOCH")  # the reproducible-builds convention
         when = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
