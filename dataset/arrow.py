@@ -8,6 +8,8 @@ SQL reserved word. Nothing here types a form key by hand.
 
 from __future__ import annotations
 
+from functools import cache
+
 import pyarrow as pa
 
 from gongkai import schema
@@ -24,6 +26,7 @@ def _f(name: str, typ: pa.DataType, nullable: bool = True) -> pa.Field:
     return pa.field(name, typ, nullable)
 
 
+@cache
 def has_decimal(table: str) -> bool:
     return any(c.dtype == "decimal" for ts in schema.SPECS.values() if ts.name == table
                for b in ts.blocks for c in b.cols)

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
 from gongkai.model import ExtractResult, ExtractStatus, Issue
@@ -163,12 +164,24 @@ def _groups(staging: Staging, table: str, year: int | None) -> list[list[int]]:
     return out
 
 
+def doc_ranks(metas: list[DocMeta], choice: Choice) -> np.ndarray:
+    """Each document's position in the release's order within a year: agency_id, report_id (unknown
+    last), then the published copy before its copies, then URL and SHA-256."""
+    order = sorted(range(len(metas)), key=lambda i: (
+        metas[i].agency_id is None, metas[i].agency_id or "", metas[i].report_id is None, metas[i].report_id or "",
+        choice.role[i], metas[i].url, metas[i].sha))
+    rank = np.empty(len(metas), dtype=np.int64)
+    rank[order] = np.arange(len(metas), dtype=np.int64)
+    return rank
+
+
 def _write_all(w: rel.ReleaseWriter, staging: Staging, metas: list[DocMeta], choice: Choice, agencies: Registry,
                progress: Progress | None) -> None:
     urls = {i: (metas[i].url, metas[i].sha) for i in range(len(metas)) if choice.compare[i]}
+    rank = doc_ranks(metas, choice)
     done = 0
     for name in SPLIT:
-        prepare = _split_rows(staging, choice, urls, name)
+        prepare = _split_rows(staging, choice, urls, name, rank)
         for year in staging.years():
             groups = _groups(staging, name, year)
             for group in groups:
@@ -178,7 +191,7 @@ def _write_all(w: rel.ReleaseWriter, staging: Staging, metas: list[DocMeta], cho
                 if progress is not None:
                     progress("writing tables", done, None)
     routes = [(y, b) for y in staging.years() for b in BUCKETS if staging.rows("docs", (y, b))]
-    views = docs_views(staging, choice, agencies)
+    views = docs_views(staging, choice, agencies, rank)
     for name in ("documents", "reports", "report_summary"):
         _place(w, f"{name}.parquet", name, routes, functools.partial(views, name))
     for name, rows in (("agencies", agency_rows(agencies, metas, choice)), ("agency_aliases", alias_rows(agencies)),
@@ -204,7 +217,7 @@ def _hex(bucket: int) -> str:
 
 
 def _split_rows(staging: Staging, choice: Choice, urls: dict[int, tuple[str, str]],
-                name: str) -> Callable[[Route], pa.Table]:
+                name: str, rank: np.ndarray) -> Callable[[Route], pa.Table]:
     """One bucket of a split table, as published: the chosen copies' rows, sorted. Copies are compared
     the first time a bucket of a cell table is read."""
     compared: set[Route] = set()
@@ -215,7 +228,9 @@ def _split_rows(staging: Staging, choice: Choice, urls: dict[int, tuple[str, str
             compared.add(route)
             compare_copies(choice, name, rows, urls)
         keep = choice.is_chosen[rows.column("doc").to_numpy()] if rows.num_rows else []
-        return conform(name, rows.filter(pa.array(keep, pa.bool_())))
+        rows = rows.filter(pa.array(keep, pa.bool_()))
+        # cells were staged in (block, row_key, col_key) order per document: the rank alone sorts them
+        return conform(name, rows, rank, ("table_name", "rule", "scope", "cells") if name == "checks" else ())
 
     return prepare
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -38,9 +39,23 @@ def schema_of(name: str) -> pa.Schema:
     return sch.with_metadata(meta)
 
 
-def conform(name: str, table: pa.Table) -> pa.Table:
-    """Select and order the table's published columns, cast to its schema, and sort on its key."""
+def conform(name: str, table: pa.Table, rank: np.ndarray | None = None, then: tuple[str, ...] = ()) -> pa.Table:
+    """Select and order the table's published columns, cast to its schema, and sort on its key.
+
+    With `rank` (the sort position of each document, indexed by the staged `doc` column) the rows are
+    sorted by their document's rank, then by `then`; a stable sort keeps each document's rows in the
+    canonical order they were staged in. One integer key instead of the table's string keys: the
+    same order, several times faster."""
     sch = schema_of(name)
+    if rank is not None and table.num_rows > 1:
+        key = pa.array(rank[table.column("doc").to_numpy()], pa.int64())
+        if then:
+            order = pc.sort_indices(pa.table({"_rank": key, **{k: table.column(k) for k in then}}),
+                                    sort_keys=[("_rank", "ascending", "at_end"),
+                                               *((k, "ascending", "at_end") for k in then)])
+        else:
+            order = pc.sort_indices(key)  # stable
+        return table.take(order).select(sch.names).cast(sch)
     table = table.select(sch.names).cast(sch)
     keys = [(k, "ascending", "at_end") for k in SORT_KEYS[name]]
     return table.sort_by(keys) if table.num_rows > 1 else table

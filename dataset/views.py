@@ -41,7 +41,8 @@ def place_table(agencies: Registry) -> pa.Table:
                      **{c: pa.array([r[c] for r in rows], pa.string()) for c in PLACE_COLUMNS}})
 
 
-def docs_views(staging: Staging, choice: Choice, agencies: Registry) -> Callable[[str, Route], pa.Table]:
+def docs_views(staging: Staging, choice: Choice, agencies: Registry,
+               rank: np.ndarray) -> Callable[[str, Route], pa.Table]:
     role = pa.array(choice.role, pa.string())
     reason = pa.array(choice.reason, pa.string())
     copies = np.zeros(choice.n_docs, dtype=np.int32)
@@ -55,7 +56,8 @@ def docs_views(staging: Staging, choice: Choice, agencies: Registry) -> Callable
         rows = staging.read("docs", route)
         doc = rows.column("doc").to_numpy()
         if name == "documents":
-            return conform(name, rows.append_column("role", role.take(doc)).append_column("reason", reason.take(doc)))
+            return conform(name, rows.append_column("role", role.take(doc)).append_column("reason", reason.take(doc)),
+                           rank)
         rows = rows.filter(pa.array(choice.is_chosen[doc], pa.bool_()))
         doc = rows.column("doc").to_numpy()
         at = pc.index_in(rows.column("agency_id"), value_set=places.column("agency_id"))
@@ -67,7 +69,7 @@ def docs_views(staging: Staging, choice: Choice, agencies: Registry) -> Callable
         rows = rows.append_column("copies_disagree", pc.greater(d, 0)).append_column("disagreeing_cells", d)
         if name == "reports":
             rows = rows.append_column("parser_version", rows.column("extractor_version"))
-        return conform(name, rows)
+        return conform(name, rows, rank)
 
     return view
 
