@@ -227,15 +227,19 @@ def _split_rows(staging: Staging, choice: Choice, urls: dict[int, tuple[str, str
         if name in CELL_TABLES and route not in compared:
             compared.add(route)
             compare_copies(choice, name, rows, urls)
-        keep = choice.is_chosen[rows.column("doc").to_numpy()] if rows.num_rows else []
-        rows = rows.filter(pa.array(keep, pa.bool_()))
-        # cells were staged in (block, row_key, col_key) order per document: the rank alone sorts them
-        return conform(name, rows, rank, ("table_name", "rule", "scope", "cells") if name == "checks" else ())
+        docs = rows.column("doc").to_numpy()
+        keep = np.flatnonzero(choice.is_chosen[docs])
+        if name == "checks":
+            return conform(name, rows.take(keep), rank, ("table_name", "rule", "scope", "cells"))
+        # cells were staged in (block, row_key, col_key) order per document: the rank alone sorts them,
+        # and one take both drops the unpublished copies and sorts (one copy of the bucket, not three)
+        order = keep[np.argsort(rank[docs[keep]], kind="stable")]
+        return conform(name, rows.take(order))
 
     return prepare
 
 
-KEEP_ROWS = 1_500_000  # prepared rows kept between the digest pass and the write pass
+KEEP_BYTES = 32 << 20  # prepared buckets kept between the digest pass and the write pass (bounds memory)
 
 
 def _place(w: rel.ReleaseWriter, path: str, name: str, routes: list[Route],
@@ -243,14 +247,14 @@ def _place(w: rel.ReleaseWriter, path: str, name: str, routes: list[Route],
     """Digest a file's buckets (keeping them when small), then link or write it."""
     kept: list[pa.Table] | None = []
     digests: list[str] = []
-    rows = 0
+    size = 0
     for route in routes:
         t = prepare(route)
         digests.append(digest(t))
-        rows += t.num_rows
+        size += t.nbytes
         if kept is not None:
             kept.append(t)
-            if rows > KEEP_ROWS:
+            if size > KEEP_BYTES:
                 kept = None
     combined = digest(pa.table({"parts": digests}))
 

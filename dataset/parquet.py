@@ -25,6 +25,7 @@ _PANDAS_DTYPES = {pa.int64(): "Int64", pa.int32(): "Int32", pa.float64(): "Float
                   pa.string(): "string", pa.timestamp("s"): "datetime64[s]",
                   pa.timestamp("s", tz="UTC"): "datetime64[s, UTC]"}
 ROW_GROUP = 65_536  # rows per row group: small enough for min/max statistics to skip most of a file
+PENDING_BYTES = 16 << 20  # or fewer, when rows are wide (checks' messages): memory stays bounded
 BOM = b"\xef\xbb\xbf"
 WRITER = "zstd-6/rg-65536/v1"  # part of every digest: change it when the bytes written change
 
@@ -40,12 +41,12 @@ def schema_of(name: str) -> pa.Schema:
 
 
 def conform(name: str, table: pa.Table, rank: np.ndarray | None = None, then: tuple[str, ...] = ()) -> pa.Table:
-    """Select and order the table's published columns, cast to its schema, and sort on its key.
+    """Select and order the table's published columns and cast them to its schema.
 
     With `rank` (the sort position of each document, indexed by the staged `doc` column) the rows are
     sorted by their document's rank, then by `then`; a stable sort keeps each document's rows in the
     canonical order they were staged in. One integer key instead of the table's string keys: the
-    same order, several times faster."""
+    same order (SORT_KEYS), several times faster."""
     sch = schema_of(name)
     if rank is not None and table.num_rows > 1:
         key = pa.array(rank[table.column("doc").to_numpy()], pa.int64())
@@ -55,15 +56,14 @@ def conform(name: str, table: pa.Table, rank: np.ndarray | None = None, then: tu
                                                *((k, "ascending", "at_end") for k in then)])
         else:
             order = pc.sort_indices(key)  # stable
-        return table.take(order).select(sch.names).cast(sch)
-    table = table.select(sch.names).cast(sch)
-    keys = [(k, "ascending", "at_end") for k in SORT_KEYS[name]]
-    return table.sort_by(keys) if table.num_rows > 1 else table
+        table = table.take(order)
+    return table.select(sch.names).cast(sch)
 
 
 def from_rows(name: str, rows: list[dict[str, object]]) -> pa.Table:
     sch = schema_of(name)
-    return conform(name, pa.Table.from_pydict({f.name: [r.get(f.name) for r in rows] for f in sch}, schema=sch))
+    table = pa.Table.from_pydict({f.name: [r.get(f.name) for r in rows] for f in sch}, schema=sch)
+    return table.sort_by([(k, "ascending", "at_end") for k in SORT_KEYS[name]]) if table.num_rows > 1 else table
 
 
 def _column_digest(h: hashlib._Hash, col: pa.ChunkedArray) -> None:
@@ -103,6 +103,7 @@ class TableFile:
         self.rows = 0
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
+        self._pending_bytes = 0
         self._pq = pq.ParquetWriter(str(path), schema_of(name), compression="zstd", compression_level=6,
                                     use_dictionary=True, write_statistics=True, data_page_version="2.0")
         self._csv_file = None
@@ -120,14 +121,15 @@ class TableFile:
             return
         self._pending.append(table)
         self._pending_rows += table.num_rows
-        if self._pending_rows >= ROW_GROUP:
+        self._pending_bytes += table.nbytes
+        if self._pending_rows >= ROW_GROUP or self._pending_bytes >= PENDING_BYTES:
             self._flush()
 
     def _flush(self) -> None:
         if not self._pending:
             return
         table = pa.concat_tables(self._pending)
-        self._pending, self._pending_rows = [], 0
+        self._pending, self._pending_rows, self._pending_bytes = [], 0, 0
         self._pq.write_table(table, row_group_size=ROW_GROUP)
         if self._csv is not None:
             self._csv.write_table(table)

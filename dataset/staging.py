@@ -111,8 +111,8 @@ class Staging:
 
     def _reader(self, path: Path) -> pa.ipc.RecordBatchFileReader:
         r = self._readers.get(path)
-        if r is None:
-            r = self._readers[path] = pa.ipc.open_file(pa.memory_map(str(path)))
+        if r is None:  # read, not memory-mapped: mapped pages would stay resident and grow with the data
+            r = self._readers[path] = pa.ipc.open_file(pa.OSFile(str(path)))
         return r
 
     def years(self) -> list[int | None]:
