@@ -43,4 +43,4 @@ bench: install
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf data/demo data/raw data/parquet data/release data/state.sqlite
+	rm -rf data/demo data/raw data/records data/extracted data/parquet data/release data/state.sqlite

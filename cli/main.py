@@ -42,6 +42,8 @@ def _summary(r: ExtractResult) -> str:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    if not args.files:
+        return cmd_extract_store(args)
     from extract.document import extract_document
 
     unreadable = 0
@@ -60,6 +62,32 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(_summary(result))
         sys.stdout.flush()
     return 1 if unreadable else 0
+
+
+def _extract_stage(data_dir: Path) -> int:
+    """The extract stage over the raw store at `data_dir`; prints what it did, returns the captures
+    that could not be read."""
+    from extract.run import extract_store
+
+    s = extract_store(data_dir)
+    print(f"extract: {s.documents} documents, {s.up_to_date} up to date, {s.extracted} extracted"
+          f" -> {data_dir / 'records' / s.version}")
+    if s.statuses:
+        print("  statuses of those extracted: " + ", ".join(f"{k}: {v}" for k, v in s.statuses.items()))
+    for line in s.unreadable:
+        print(f"  capture unreadable (no record): {line}")
+    return len(s.unreadable)
+
+
+def cmd_extract_store(args: argparse.Namespace) -> int:
+    if args.json:
+        print("--json needs report files; without files, extract reads the raw store at --data-dir", file=sys.stderr)
+        return 2
+    data_dir = Path(args.data_dir)
+    if not (data_dir / "state.sqlite").exists():
+        print(f"no raw store at {data_dir} (crawl or ingest first, or name report files)", file=sys.stderr)
+        return 2
+    return 1 if _extract_stage(data_dir) else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -92,6 +120,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
         for ident in schema.identities(table, version):
             if args.identities:
                 print(f"  {ident.rule}: {ident.description}")
+        for fact in schema.prose_facts(version):
+            if args.identities and fact.table == table:
+                print(f"  {fact.rule}: {fact.name} restated in the text = {' + '.join(r + '.' + c for _, r, c in fact.cells)}")
     return 0
 
 
@@ -127,14 +158,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Progress on stderr; one summary line per topic on stdout; Ctrl-C leaves the previous release."""
+    """Check the store, run the extract stage, build from the records. Progress on stderr; a summary on
+    stdout; Ctrl-C leaves the previous release."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from cli.pipeline import CorruptStateError, NoRawStoreError, build_from_store
+    from cli.pipeline import CorruptStateError, NoRawStoreError, build_from_store, build_records, check_store
     from dataset.build import EmptyReleaseError
+    from extract.version import extractor_version
 
     data_dir = Path(args.data_dir)
+    force, csv_bom = getattr(args, "force", False), getattr(args, "csv_bom", False)
     err = Console(stderr=True)
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    console=err, transient=True, disable=not err.is_terminal)
@@ -146,18 +180,31 @@ def cmd_build(args: argparse.Namespace) -> int:
         bar.update(tasks[phase], completed=done, total=total)  # type: ignore[arg-type]
 
     try:
-        with bar:
-            s = build_from_store(data_dir, force=getattr(args, "force", False), csv_bom=getattr(args, "csv_bom", False),
-                                 progress=progress)
+        try:
+            check_store(data_dir)
+        except NoRawStoreError:
+            if not force:
+                raise
+            s = build_from_store(data_dir, force=True, csv_bom=csv_bom)
+        else:
+            _extract_stage(data_dir)
+            with bar:
+                s, results = build_records(data_dir, extractor_version(), force=force, csv_bom=csv_bom,
+                                           progress=progress)
+            if results.missing or results.damaged:
+                print(f"  documents without a readable record: {results.missing + len(results.damaged)}"
+                      " (published as unreadable)")
+            for line in results.damaged:
+                print(f"  {line}")
     except KeyboardInterrupt:
         print("build: interrupted; the previous release is unchanged", file=sys.stderr)
         return 130
     except (NoRawStoreError, EmptyReleaseError, CorruptStateError) as e:
         print(f"build: {e}", file=sys.stderr)
         return 2
-    where = data_dir / "release"
     state = "unchanged" if s.unchanged else f"release {s.release_id}"
-    print(f"build: {s.reports} reports from {s.agencies} agencies ({s.documents_read} documents) -> {where} ({state})")
+    print(f"build: {s.reports} reports from {s.agencies} agencies ({s.documents_read} documents) -> "
+          f"{data_dir / 'release'} ({state})")
     print("  reports per year: " + ", ".join(f"{y or 'unknown'}: {n}" for y, n in s.per_year.items()))
     print("  report statuses: " + ", ".join(f"{k}: {v}" for k, v in s.statuses.items()))
     print(f"  documents read: {s.documents_read} (" + ", ".join(f"{k}: {v}" for k, v in s.documents.items())
@@ -195,16 +242,18 @@ def cmd_inconsistent(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开工作年度报告 → validated datasets")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("extract", help="extract the statistical tables of report files")
-    p.add_argument("files", nargs="+", help="report files or folders (HTML, text, PDF, DOCX)")
+    p = sub.add_parser("extract", help="extract the statistical tables of report files, or of the raw store")
+    p.add_argument("files", nargs="*", help="report files or folders (HTML, text, PDF, DOCX); none: every "
+                   "stored document lacking a record at this extractor version, into DATA/records")
     p.add_argument("--json", action="store_true", help="one JSON object per line per document")
+    p.add_argument("--data-dir", default="data", help="the raw store to extract when no files are named")
     p.set_defaults(func=cmd_extract)
     ing = sub.add_parser("ingest", help="add report files already on disk to the raw store")
     ing.add_argument("paths", nargs="+", help="files or folders (HTML, text, PDF, Word)")
     ing.add_argument("--data-dir", default="data")
     ing.add_argument("--url", help="origin URL of a single file (default: its file:// path)")
     ing.set_defaults(func=cmd_ingest)
-    bd = sub.add_parser("build", help="extract everything stored and write the Parquet dataset")
+    bd = sub.add_parser("build", help="extract what is not yet extracted, then write the dataset from the records")
     bd.add_argument("--data-dir", default="data")
     bd.add_argument("--force", action="store_true",
                     help="build even with no raw store, or replace a release that has reports with an empty one")

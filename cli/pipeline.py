@@ -1,7 +1,7 @@
-"""The stages joined: raw store → extract (cached per content hash) → build.
+"""The stages joined: raw store → extract stage → records → build.
 
-Extraction results are cached under DATA/extracted/<sha256>.json with the parser version, so a
-rebuild after a refresh re-extracts only new or changed documents.
+`extract.run` writes a record per document and extractor version under DATA/records/; the build
+reads those records (never a body) and adds what the crawl knew of each document.
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ from pathlib import Path
 
 from crawler.sites import Source
 from dataset.build import BuildSummary, Progress, build
-from dataset.tables import PARSER_VERSION, Provenance
-from extract.document import PARSER_VERSION as EXTRACTOR_VERSION
-from extract.document import extract_document
-from gongkai.model import ExtractResult, ExtractStatus, Issue
+from dataset.tables import Provenance
+from gongkai.model import ExtractResult, Issue
 from gongkai.store import RawStore
+from gongkai.store.records import StoredResults
 
 INGEST_SUFFIXES = {".html", ".htm", ".shtml", ".txt", ".md", ".pdf", ".docx", ".doc", ".wps"}
 
@@ -56,24 +55,6 @@ def ingest(data_dir: Path, paths: list[Path], url: str | None = None) -> IngestS
             store.add(origin, body, headers={"Content-Type": ctype}, source="ingest", kind="report", fetched_at=mtime)
             s.added += 1
     return s
-
-
-def _cached_extract(cache: Path, body: bytes, source: str, content_type: str | None) -> ExtractResult:
-    sha = hashlib.sha256(body).hexdigest()
-    path = cache / f"{sha}.json"
-    if path.exists():
-        d = json.loads(path.read_text(encoding="utf-8"))
-        if d.get("parser_version") == PARSER_VERSION:
-            r = ExtractResult.from_json(d["result"])
-            r.source = source
-            return r
-    r = extract_document(body, source, content_type=content_type)
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"parser_version": PARSER_VERSION, "result": r.to_json()}, ensure_ascii=False),
-                   encoding="utf-8")
-    tmp.replace(path)
-    return r
 
 
 def _fill_from_crawl(r: ExtractResult, title: str | None, year: int | None, parent_agency: str | None) -> None:
@@ -113,38 +94,25 @@ def _registry(data_dir: Path) -> dict[str, str | None]:
     return {str(k): (str(v) if v else None) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
-def extracted(data_dir: Path, sources: dict[str, str | None] | None = None) -> Iterator[tuple[ExtractResult, Provenance]]:
-    """Every stored report and attachment, extracted (cached); a capture that cannot be read (a
-    truncated WARC record) becomes an `unreadable` result, never an exception."""
-    cache = Path(data_dir) / "extracted"
+def extracted(data_dir: Path, version: str, results: StoredResults | None = None,
+              sources: dict[str, str | None] | None = None) -> Iterator[tuple[ExtractResult, Provenance]]:
+    """The records of every stored report and attachment at `version`, with what the crawl knew of
+    each document filled in (the records hold what the bytes say; the crawl context is the build's):
+    the link that led to it, the registry source that found it and the agency that source stands for."""
     agency_of: dict[str, str] = {}
     sources = _registry(data_dir) if sources is None else sources
     with RawStore(data_dir) as store:
         source_of = {r["url"]: r["source"] for r in store.state.query(
             "SELECT url, source FROM frontier WHERE kind IN ('report', 'attachment')")}
-        for doc in store.iter_documents():
-            if doc.kind not in ("report", "attachment"):
-                continue
-            registry = source_of.get(doc.url)
-            prov = Provenance(doc.url, doc.fetched_at, doc.sha256, content_type=doc.content_type or None,
-                              capture=doc.source, kind=doc.kind, parent_url=doc.parent_url, link_title=doc.title,
-                              link_year=doc.report_year, registry_source=registry,
-                              source_agency=sources.get(registry) if registry else None,
-                              extractor_version=EXTRACTOR_VERSION)
-            try:
-                body = store.read_body(doc)
-                if hashlib.sha256(body).hexdigest() != doc.sha256:  # a WARC cut short can still decompress
-                    raise ValueError(f"{len(body)} bytes read do not match the SHA-256 stored at capture")
-            except Exception as e:
-                yield ExtractResult(source=doc.url, status=ExtractStatus.UNREADABLE, sha256=doc.sha256, errors=[
-                    Issue("capture_unreadable", f"the stored capture cannot be read: {type(e).__name__}: {e}",
-                          "error")]), prov
-                continue
-            r = _cached_extract(cache, body, doc.url, doc.content_type or None)
-            _fill_from_crawl(r, doc.title, doc.report_year, agency_of.get(doc.parent_url or ""))
-            if r.agency:
-                agency_of[doc.url] = r.agency
-            yield r, prov
+    for doc, r in results if results is not None else StoredResults(data_dir, version):
+        _fill_from_crawl(r, doc.title, doc.report_year, agency_of.get(doc.parent_url or ""))
+        if r.agency:
+            agency_of[doc.url] = r.agency
+        registry = source_of.get(doc.url)
+        yield r, Provenance(doc.url, doc.fetched_at, doc.sha256, content_type=doc.content_type or None,
+                            capture=doc.source, kind=doc.kind, parent_url=doc.parent_url, link_title=doc.title,
+                            link_year=doc.report_year, registry_source=registry,
+                            source_agency=sources.get(registry) if registry else None, extractor_version=version)
 
 
 class NoRawStoreError(RuntimeError):
@@ -155,8 +123,8 @@ class CorruptStateError(RuntimeError):
     """state.sqlite fails SQLite's integrity check."""
 
 
-def check_store(data_dir: Path) -> int:
-    """Documents in the raw store; raises when there is no store or its index is corrupt."""
+def check_store(data_dir: Path) -> None:
+    """Raises when there is no raw store, or when its index fails SQLite's integrity check."""
     state = Path(data_dir) / "state.sqlite"
     if not state.exists():
         raise NoRawStoreError(f"no raw store in {data_dir} (no state.sqlite): nothing to build from. "
@@ -165,7 +133,6 @@ def check_store(data_dir: Path) -> int:
         con = sqlite3.connect(f"file:{state}?mode=ro", uri=True)
         try:
             result = [r[0] for r in con.execute("PRAGMA quick_check")]
-            n = int(con.execute("SELECT count(*) FROM documents WHERE kind IN ('report', 'attachment')").fetchone()[0])
         finally:
             con.close()
     except sqlite3.DatabaseError as e:
@@ -173,15 +140,33 @@ def check_store(data_dir: Path) -> int:
                                 "or crawl again into a fresh --data-dir") from e
     if result != ["ok"]:
         raise CorruptStateError(f"{state} fails SQLite's integrity check: {'; '.join(result[:5])}")
-    return n
+
+
+def _documents(data_dir: Path) -> int:
+    with RawStore(data_dir) as store:
+        return int(store.state.query("SELECT count(DISTINCT url) FROM documents WHERE kind IN ('report', 'attachment')"
+                                     )[0][0])
+
+
+def build_records(data_dir: Path, version: str, *, force: bool = False, csv_bom: bool = False,
+                  progress: Progress | None = None) -> tuple[BuildSummary, StoredResults]:
+    """The build from the records store alone (never a body); the StoredResults says what it lacked."""
+    results = StoredResults(data_dir, version)
+    summary = build(data_dir, extracted(data_dir, version, results), force=force, csv_bom=csv_bom,
+                    progress=progress, total=_documents(data_dir))
+    return summary, results
 
 
 def build_from_store(data_dir: Path, *, force: bool = False, csv_bom: bool = False,
-                     progress: Progress | None = None, sources: dict[str, str | None] | None = None) -> BuildSummary:
+                     progress: Progress | None = None) -> BuildSummary:
+    """Check the store, extract (a no-op when the records are up to date), build."""
+    from extract.run import extract_store
+
     try:
-        total = check_store(data_dir)
+        check_store(data_dir)
     except NoRawStoreError:
         if not force:
             raise
         return build(data_dir, [], force=True, csv_bom=csv_bom, progress=progress, total=0)
-    return build(data_dir, extracted(data_dir, sources), force=force, csv_bom=csv_bom, progress=progress, total=total)
+    summary = extract_store(data_dir)
+    return build_records(data_dir, summary.version, force=force, csv_bom=csv_bom, progress=progress)[0]

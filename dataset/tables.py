@@ -6,9 +6,10 @@ copies disagree, and the cross-year checks.
 
 A document becomes a report when the extractor read a report (extracted, extracted_with_issues,
 partial, pre2019), or when it could not read the tables (no_tables, needs_ocr, unsupported_format,
-crashed, or a status this build does not know) but the document still names its agency and year,
-so the gap has a place. Letters, blank forms (no value printed, no agency) and unreadable files
-are recorded in `documents` only.
+unreadable, crashed, or a status this build does not know) but the document, or the crawl that found
+it (an attachment's page, the link's title), still names its agency and year, so the gap has a
+place. Letters, blank forms (no value printed, no agency) and files nothing can be said of are
+recorded in `documents` only.
 """
 
 from __future__ import annotations
@@ -36,9 +37,10 @@ from .staging import Staging, bucket_of
 
 PARSER_VERSION = "0.1.0"  # used when the provenance does not name the extractor's version
 READ = ("extracted", "extracted_with_issues", "partial", "pre2019")
-NOT_REPORTS = ("not_a_report", "unreadable")
+NOT_REPORTS = ("not_a_report",)
 # Lower is better: the order in which copies of one report are preferred (unknown statuses last).
-STATUS_RANK = {s: i for i, s in enumerate([*READ, "no_tables", "needs_ocr", "unsupported_format", "crashed"])}
+STATUS_RANK = {s: i for i, s in enumerate([*READ, "no_tables", "needs_ocr", "unsupported_format", "crashed",
+                                           "unreadable"])}
 _INT64 = (-(2**63), 2**63 - 1)
 
 
@@ -71,18 +73,16 @@ class DocMeta:
     reason: str | None  # why not a report
     rank: tuple[int, int, int]
     digest: bytes | None  # of the printed values, to find copies that disagree
-    cross: array | None  # values the cross-year checks need (see CROSS_KEYS)
-    cross_flags: int  # 1: has 表三 cells; 2: 表二 is v2021
+    cross: array | None  # values the cross-year checks read (CROSS_KEYS): +inf not printed, NaN blank
+    cross_versions: tuple[str | None, ...]  # per CROSS_TABLES: its format version, None when not printed
     failed: int = 0  # checks failed
 
 
-# The cells cross-year checks read: 表三 carried_forward / carried_over per applicant column, 表二 art20_1 stock.
-CROSS_KEYS: tuple[tuple[str, str, str, str], ...] = (
-    *(("applications", "", row, c.key) for row in ("carried_forward", "carried_over") for c in schema.APPLICANT_COLS),
-    *(("active_disclosure", "art20_1", row, col) for row in ("regulations", "normative_documents")
-      for col in ("in_force_count", "issued_count", "repealed_count")),
-)
-_CROSS_INDEX = {k: i for i, k in enumerate(CROSS_KEYS)}
+# The cells cross-year checks read (the registry's cross-year identities), kept per report in memory.
+CROSS_TABLES: tuple[str, ...] = tuple(sorted({i.table for i in schema.cross_year_identities()}))
+CROSS_KEYS: tuple[tuple[str, str, str, str], ...] = tuple(sorted({
+    (i.table, *cell) for i in schema.cross_year_identities() for _sign, _off, cell in (*i.lhs, *i.rhs)}))
+CROSS_INDEX = {k: i for i, k in enumerate(CROSS_KEYS)}
 
 STAGE_SCHEMAS: dict[str, pa.Schema] = {
     **{t: pa.schema([pa.field("doc", pa.int32(), False), *SCHEMAS[t]]) for t in (*CELL_TABLES, "checks")},
@@ -153,8 +153,8 @@ def stage_document(idx: int, r: ExtractResult, prov: Provenance, staging: Stagin
     issues = [f"{e.severity} {e.code}: {e.message.splitlines()[0] if e.message else ''}" for e in r.errors]
     rows: dict[str, list[list[Any]]] = {t: [[] for _ in STAGE_SCHEMAS[t]] for t in CELL_TABLES}
     sums: dict[str, Any] = {}
-    cross = array("d", [math.nan] * len(CROSS_KEYS))
-    flags = 0
+    cross = array("d", [math.inf] * len(CROSS_KEYS))
+    cross_printed: set[str] = set()
     printed: list[str] = []
     printed_cells = 0
     # staged in the release's order within a report, so the writer sorts on one integer (the report)
@@ -211,13 +211,12 @@ def stage_document(idx: int, r: ExtractResult, prov: Provenance, staging: Stagin
         sc = summary.BY_KEY.get(key)
         if sc is not None and value is not None and not (c.derived and sc.name in sums):
             sums[sc.name] = value
-        ci = _CROSS_INDEX.get(key)
-        if ci is not None and not c.derived and value is not None:
-            cross[ci] = float(value)
-        if table == "applications":
-            flags |= 1
-    if r.format_version.get("active_disclosure") == "v2021":
-        flags |= 2
+        if not c.derived and table in CROSS_TABLES:
+            cross_printed.add(table)
+            ci = CROSS_INDEX.get(key)
+            if ci is not None:
+                cross[ci] = math.nan if value is None else float(value)
+    cross_versions = tuple(r.format_version.get(t, "") if t in cross_printed else None for t in CROSS_TABLES)
     reason = classify(r, agency, len(printed))
     agency_id = agency.agency_id if agency else None
     report_id = None if reason else ids.report_id(agency_id, year, sha)
@@ -251,7 +250,7 @@ def stage_document(idx: int, r: ExtractResult, prov: Provenance, staging: Stagin
     digest = hashlib.sha256("\n".join(sorted(printed)).encode("utf-8")).digest() if printed else None
     return DocMeta(idx, prov.url, sha, prov.fetched_at or "", str(r.status), report_id, agency_id, year, reason,
                    (STATUS_RANK.get(str(r.status), len(STATUS_RANK)), -len(printed), -printed_cells), digest,
-                   cross if flags else None, flags, failed)
+                   cross if cross_printed else None, cross_versions, failed)
 
 
 def _check_columns(idx: int, report_id: str | None, agency_id: str | None, year: int | None,

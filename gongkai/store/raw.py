@@ -37,6 +37,7 @@ class StoredDocument:
     status: int = 200
 
 
+_PAGE = 1000  # rows per query of iter_documents
 _COLS = ("sha256, url, content_type, fetched_at, source, parent_url, title, report_year, kind, warc_file,"
          " warc_offset, version, status")
 
@@ -110,23 +111,31 @@ class RawStore:
         return doc
 
     def archive(self, url: str, body: bytes, *, status: int, headers: dict[str, str] | None = None,
-                fetched_at: str | None = None) -> tuple[str, int]:
-        """Keep a response that is not a document (block page, error page) in WARC only: evidence."""
-        loc = self._warc.append(url, body, status=status, headers=dict(headers or {}), fetched_at=fetched_at)
+                fetched_at: str | None = None, truncated: str | None = None) -> tuple[str, int]:
+        """Keep a response that is not a document (block page, error page, a body cut short —
+        `truncated`, marked WARC-Truncated) in WARC only: evidence."""
+        loc = self._warc.append(url, body, status=status, headers=dict(headers or {}), fetched_at=fetched_at,
+                                truncated=truncated)
         return loc.file, loc.offset
 
     def iter_documents(self, kind: str | None = None, *, all_versions: bool = False) -> Iterator[StoredDocument]:
-        """Latest version per URL (or every version), in insertion order."""
-        where = "WHERE kind=?" if kind else ""
-        params: tuple[str, ...] = (kind,) if kind else ()
-        if all_versions:
-            sql = f"SELECT {_COLS} FROM documents {where} ORDER BY id"
-        else:
-            sql = (f"SELECT {_COLS} FROM documents d {where.replace('kind', 'd.kind')}"
-                   f" {'AND' if where else 'WHERE'} d.version = (SELECT MAX(version) FROM documents e"
-                   " WHERE e.url = d.url) ORDER BY d.id")
-        for row in list(self.state.iter_rows(sql, params)):
-            yield _doc(row)
+        """Latest version per URL (or every version), in insertion order. Read a page of rows at a
+        time by id, so memory stays flat however large the store, and no cursor is held open while
+        the caller works (it may write to the store meanwhile)."""
+        where = ["d.id > ?"]
+        if kind:
+            where.append("d.kind = ?")
+        if not all_versions:
+            where.append("d.version = (SELECT MAX(version) FROM documents e WHERE e.url = d.url)")
+        sql = f"SELECT {_COLS}, d.id AS id FROM documents d WHERE {' AND '.join(where)} ORDER BY d.id LIMIT ?"
+        last = 0
+        while True:
+            rows = self.state.query(sql, (last, *((kind,) if kind else ()), _PAGE))
+            for row in rows:
+                yield _doc(row)
+            if len(rows) < _PAGE:
+                return
+            last = rows[-1]["id"]
 
     def versions(self, url: str) -> list[StoredDocument]:
         rows = self.state.query(f"SELECT {_COLS} FROM documents WHERE url=? ORDER BY version", (url,))

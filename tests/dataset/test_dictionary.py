@@ -96,3 +96,12 @@ def test_no_column_is_an_sql_reserved_word() -> None:
     assert "table" in reserved
     bad = [(t, f.name) for t, s in SCHEMAS.items() for f in s if f.name.lower() in reserved]
     assert not bad
+
+
+def test_every_headline_names_a_cell_of_the_form() -> None:
+    from dataset import summary
+
+    keys = schema.all_keys()
+    for h in summary.COLUMNS:
+        assert (h.table, h.block, h.row_key, h.col_key) in keys, h.name
+    assert len({h.name for h in summary.COLUMNS}) == len(summary.COLUMNS)

@@ -107,7 +107,7 @@ def test_ctrl_c_gives_one_line_exit_130_and_the_previous_release(tmp_path: Path)
     while time.monotonic() < deadline and not list((data / "releases").glob(".incomplete-*/*.parquet")):
         time.sleep(0.01)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert err.strip().splitlines() == ["build: interrupted; the previous release is unchanged"]
     assert assert_whole(data) == first
@@ -144,7 +144,8 @@ def test_a_truncated_warc_is_recorded_not_fatal(tmp_path: Path) -> None:
     assert s.reports == 1
     docs = pd.read_parquet(data / "release" / "documents.parquet")
     bad = docs[docs["source_url"].str.endswith("html_2024_fujian_pingtan_gov.html")]
-    assert bad["status"].tolist() == ["unreadable"] and "capture_unreadable" in bad["issues"].iloc[0]
+    assert bad["status"].tolist() == ["unreadable"] and "no_record" in bad["issues"].iloc[0]  # its capture: unreadable
+    assert bad["role"].tolist() == ["not_a_report"]  # nothing names its agency or year
 
 
 def test_a_corrupt_state_sqlite_is_detected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -198,8 +199,8 @@ def test_build_prints_one_summary_and_progress_stays_on_stderr(tmp_path: Path) -
     ingest(data, TWO)
     out = subprocess.run([sys.executable, "-m", "cli", "build", "--data-dir", str(data)], cwd=ROOT,
                          capture_output=True, text=True, timeout=300, check=True)
-    first = out.stdout.splitlines()[0]
+    first = next(line for line in out.stdout.splitlines() if line.startswith("build:"))
     assert first.startswith("build: 2 reports from 2 agencies (2 documents)") and "release " in first
     again = subprocess.run([sys.executable, "-m", "cli", "build", "--data-dir", str(data)], cwd=ROOT,
                            capture_output=True, text=True, timeout=300, check=True)
-    assert "(unchanged)" in again.stdout.splitlines()[0]
+    assert "(unchanged)" in next(line for line in again.stdout.splitlines() if line.startswith("build:"))
