@@ -205,15 +205,16 @@ def _write_one(table: pa.Table, f: TableFile) -> None:
 
 
 def _file_name(year: int | None, group: list[int], whole: bool) -> str:
-    """2023 for a whole year; 2023-0-7 for the agencies whose id starts ag0…ag7 (n: no agency)."""
+    """2023 for a whole year; 2023-00-7f for the agencies whose id starts ag00…ag7f (n: no agency)."""
     label = "unknown" if year is None else str(year)
     if whole:
         return label
-    return f"{label}-{_hex(group[0])}-{_hex(group[-1])}"
+    return f"{label}-{_hex(group[0], False)}-{_hex(group[-1], True)}"
 
 
-def _hex(bucket: int) -> str:
-    return "n" if bucket == BUCKETS[-1] else f"{bucket:x}"
+def _hex(bucket: int, last: bool) -> str:
+    """The agency_id prefixes (two hex digits after 'ag') a bucket holds; n: no agency."""
+    return "n" if bucket == BUCKETS[-1] else f"{bucket * 4 + (3 if last else 0):02x}"
 
 
 def _split_rows(staging: Staging, choice: Choice, urls: dict[int, tuple[str, str]],

@@ -3,9 +3,10 @@
 Rows arrive one document at a time. Each table buffers column lists; past a row budget the buffers
 become Arrow record batches, one per (year, bucket), appended to a staging file. An index of
 (table, year, bucket) → batches lets the writer read back exactly one bucket at a time, so memory
-holds one bucket, never a table. The bucket is the first hex digit of the agency_id (16 buckets;
-reports of no known agency go to bucket 16), so every copy of a report, and every year of an
-agency, lands in the same bucket, and the buckets in order are the agencies in sort order.
+holds one bucket, never a table. A bucket is a range of four values of the agency_id's first two
+hex digits (64 buckets; reports of no known agency go to bucket 64), so every copy of a report, and
+every year of an agency, lands in the same bucket, and the buckets in order are the agencies in
+sort order. 64 keeps a bucket of a national year (150,000 reports) near 0.5 M cell rows.
 """
 
 from __future__ import annotations
@@ -21,16 +22,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-UNKNOWN_AGENCY_BUCKET = 16
-BUCKETS = tuple(range(17))
-FLUSH_ROWS = 250_000  # rows buffered across tables before they go to disk (a few tens of MB)
+UNKNOWN_AGENCY_BUCKET = 64
+BUCKETS = tuple(range(65))
+FLUSH_ROWS = 250_000  # cell rows' worth buffered across tables before they go to disk (a few tens of MB)
+# How many cell rows one row of a table weighs in that budget: a check carries its message and cells,
+# a document row some 80 columns.
+ROW_WEIGHT = {"checks": 4, "docs": 16}
 _IPC = pa.ipc.IpcWriteOptions(compression="lz4")
 
 Route = tuple[int | None, int]  # (year, bucket)
 
 
 def bucket_of(agency_id: str | None) -> int:
-    return int(agency_id[2], 16) if agency_id else UNKNOWN_AGENCY_BUCKET
+    return int(agency_id[2:4], 16) >> 2 if agency_id else UNKNOWN_AGENCY_BUCKET
 
 
 class _Buffer:
@@ -74,7 +78,7 @@ class Staging:
         for dst, src in zip(buf.cols, columns, strict=True):
             dst.extend(src)
         buf.routes.extend([route] * n)
-        self._buffered += n
+        self._buffered += n * ROW_WEIGHT.get(table, 1)
         if self._buffered >= FLUSH_ROWS:
             self.flush()
 
