@@ -18,8 +18,11 @@ def test_demo_end_to_end(tmp_path: Path) -> None:
     assert len(reports) >= 25
     assert (reports["status"] == "extracted").sum() >= 25
     assert reports["source_url"].str.startswith("http://127.0.0.1:").all()
-    # the demo's report names say no place (县财政局): the registry's agency for the portal places them
-    assert reports["county"].notna().mean() > 0.9 and set(reports["place_source"].dropna()) == {"registry"}
+    # the demo's report names say no place (县财政局): the registry's agency for the portal places them;
+    # a 区 department on a county's portal is left unplaced, not guessed
+    placed = reports["county"].notna()
+    assert placed.mean() > 0.7 and set(reports["place_source"].dropna()) == {"registry"}
+    assert reports.loc[~placed, "agency_name"].str.startswith("区").all()
     apps = pd.read_parquet(data / "release" / "applications")
     assert apps["value"].notna().sum() > 1000
     cols, rows = inconsistent(data, 2024)
