@@ -15,7 +15,7 @@ import asyncio
 import hashlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode, urlsplit
 
 from crawler.config import CrawlConfig
@@ -45,18 +45,19 @@ class Parsed:
 
 def parse(item: FrontierItem, url: str, body: bytes, ctype: str, overrides: dict[str, object], max_depth: int,
           max_list_pages: int) -> Parsed:
-    """Pure: decode, decide what the page is, discover. Safe to run in a worker thread."""
+    """Pure: decode, decide what the page is, discover. Safe to run in a worker thread. The page is
+    parsed once: its list and report readings share one DOM (`Page.markup`)."""
     text, _enc = decode(body, ctype)
+    page = Page(url, text, ctype, item.kind, item.depth, item.form, overrides, max_list_pages)
 
     def run(kind: str) -> Found:
-        page = Page(url, text, ctype, kind, item.depth, item.form, overrides, max_list_pages)
-        return discover_page(page, max_depth=max_depth)
+        return discover_page(replace(page, kind=kind), max_depth=max_depth)
 
     if item.kind == "list" and item.method == "GET":
         found = run("list")
         reports = sum(1 for x in found.links if x.kind == "report")
         if reports < 2 and not found.notes and looks_like_report_body(text):
-            return Parsed("report", run("report"), "body:report_on_list_page", page_title(text) or item.title)
+            return Parsed("report", run("report"), "body:report_on_list_page", page_title(page) or item.title)
         return Parsed("list", found)
     if item.kind == "report":
         if looks_like_report_body(text):

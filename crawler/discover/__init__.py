@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from crawler.discover import attachments, gkmlpt, hanweb, listpage, searchapi, trsapi
-from crawler.discover.base import Link, ListingNote, Page, anchors
+from crawler.discover.base import Link, ListingNote, Page
 
 __all__ = ["Found", "Link", "ListingNote", "Page", "discover", "discover_page"]
 
@@ -59,7 +59,7 @@ def discover_page(page: Page, *, max_depth: int = 3) -> Found:
 def _discover(page: Page, max_depth: int) -> Found:
     found = Found()
     if page.kind == "report":
-        found.links = attachments.attachment_links(page, anchors(page.text, page.url))
+        found.links = attachments.attachment_links(page, page.anchors)
         return found
     if gkmlpt.is_api(page.url):
         found.add(gkmlpt.api_links(page))
@@ -74,7 +74,7 @@ def _discover(page: Page, max_depth: int) -> Found:
     if searchapi.looks_json(page.text, page.content_type):
         found.add(searchapi.json_links(page))
         return found
-    a = anchors(page.text, page.url)
+    a = page.anchors
     found.links += listpage.report_links(page, a)
     found.links += hanweb.record_links(page)
     if hanweb.is_datastore(page.text):

@@ -22,8 +22,6 @@ import re
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
-
 from crawler.discover.base import Link, ListingNote, Page, live_markup
 from crawler.select import link_verdict, worth_recording
 
@@ -66,8 +64,7 @@ def _listing_key(api_url: str, channel: str, classsql: str) -> str:
 
 def _static_records(page: Page) -> int | None:
     """Records rendered statically: the links inside the `showStatic` block the template toggles."""
-    tree = LexborHTMLParser(page.text)
-    blocks = tree.css('[ms-visible="showStatic"]')
+    blocks = page.markup.tree.css('[ms-visible="showStatic"]')
     if not blocks:
         return None
     hrefs = {a.attributes.get("href") for b in blocks for a in b.css("a[href]")}
