@@ -1,6 +1,11 @@
 """IRI → URI (RFC 3987 §3.1): non-ASCII characters of path, query and fragment become UTF-8
 percent-escapes, a non-ASCII host becomes IDNA. Requests and WARC headers carry the URI; portals link
-`/附件/2024年报告.pdf` and `?name=年报` as IRIs."""
+`/附件/2024年报告.pdf` and `?name=年报` as IRIs; the IRI as linked is kept by the caller.
+
+The query of a URL found on a page in a legacy charset (GBK) is encoded as a browser encodes it: in
+the page's charset (WHATWG URL parser, "percent-encode after encoding" with the document's
+encoding; a character the charset lacks becomes `%26%23N%3B`, i.e. `&#N;`). Paths and fragments are
+always UTF-8, as in browsers."""
 
 from __future__ import annotations
 
@@ -15,11 +20,22 @@ _QUERY_SAFE = "/?:@!$&'()*+,;=-._~%"
 _ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
 
 
-def _pct(text: str, safe: str) -> str:
+def _pct(text: str, safe: str, encoding: str = "utf-8") -> str:
     text = _ESCAPE.sub(lambda m: m.group(0).upper(), text)  # %e5 and %E5 are the same escape
     # a lone "%" not starting an escape is itself encoded
     text = re.sub(r"%(?![0-9A-F]{2})", "%25", text)
-    return quote(text, safe=safe, encoding="utf-8", errors="strict")
+    if encoding == "utf-8" or text.isascii():
+        return quote(text, safe=safe, encoding="utf-8", errors="surrogatepass")
+    out: list[str] = []
+    for ch in text:
+        if ch.isascii():
+            out.append(quote(ch, safe=safe))
+            continue
+        try:
+            out.append(quote(ch.encode(encoding), safe=""))
+        except UnicodeEncodeError:  # not in the page's charset: a numeric character reference
+            out.append(f"%26%23{ord(ch)}%3B")
+    return "".join(out)
 
 
 def _host(host: str) -> str:
@@ -31,8 +47,9 @@ def _host(host: str) -> str:
         return quote(host, safe="")  # not a valid name: the request fails and says so, nothing crashes
 
 
-def iri_to_uri(iri: str) -> str:
-    """The URI form of `iri`; ASCII URIs come back unchanged except for escape case and stray '%'."""
+def iri_to_uri(iri: str, query_encoding: str = "utf-8") -> str:
+    """The URI form of `iri`; ASCII URIs come back unchanged except for escape case and stray '%'.
+    `query_encoding`: the charset of the page the IRI was found on (its query is encoded in it)."""
     if iri.isascii() and "%" not in iri:
         return iri
     parts = urlsplit(iri)
@@ -41,5 +58,5 @@ def iri_to_uri(iri: str) -> str:
         userinfo, _, hostport = netloc.rpartition("@")
         host, sep, port = hostport.partition(":") if not hostport.startswith("[") else (hostport, "", "")
         netloc = (userinfo + "@" if userinfo else "") + _host(host.lower()) + (sep + port if sep else "")
-    return urlunsplit((parts.scheme, netloc, _pct(parts.path, _PATH_SAFE), _pct(parts.query, _QUERY_SAFE),
+    return urlunsplit((parts.scheme, netloc, _pct(parts.path, _PATH_SAFE), _pct(parts.query, _QUERY_SAFE, query_encoding),
                        _pct(parts.fragment, _QUERY_SAFE)))

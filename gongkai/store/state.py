@@ -9,14 +9,50 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gongkai.store.urlkey import canonical_url, twin_key
+
 __all__ = ["FrontierItem", "StateDB"]
 
-_MIGRATIONS: tuple[tuple[str, str], ...] = (
+_STATE_RANK = {"done": 0, "failed": 1, "blocked": 2, "skipped": 3, "deferred": 4, "pending": 5}
+
+
+def _rekey_frontier(conn: sqlite3.Connection) -> None:
+    """Frontiers written before URL twins were collapsed are keyed by the URL as first requested, so
+    `dir/` and `dir/index.html` (or `%7E` and `~`) are two rows and each is fetched on every refresh.
+    Re-key every row to today's key (`twin_key` of the canonical URL, plus the POST form); rows that
+    now share a key become one: the most settled (done before failed … before pending, then the first
+    queued) survives with the earliest place in the queue; listing pages follow their row."""
+    rows = conn.execute("SELECT rowid, key, url, form, state, seq, iri FROM frontier").fetchall()
+    groups: dict[str, list[sqlite3.Row]] = {}
+    for r in rows:
+        form = json.loads(r["form"]) if r["form"] else None
+        groups.setdefault(frontier_key(twin_key(r["url"]), form), []).append(r)
+    conn.execute("UPDATE frontier SET key = ' rekey ' || rowid")  # no row holds a final key while others move
+    for new_key, members in groups.items():
+        members.sort(key=lambda r: (_STATE_RANK.get(r["state"], 9), r["seq"]))
+        keep, drop = members[0], members[1:]
+        for r in drop:
+            conn.execute("UPDATE frontier SET listing=COALESCE(listing, (SELECT listing FROM frontier WHERE rowid=?)),"
+                         " title=COALESCE(title, (SELECT title FROM frontier WHERE rowid=?)),"
+                         " report_year=COALESCE(report_year, (SELECT report_year FROM frontier WHERE rowid=?))"
+                         " WHERE rowid=?", (r["rowid"], r["rowid"], r["rowid"], keep["rowid"]))
+            conn.execute("DELETE FROM frontier WHERE rowid=?", (r["rowid"],))
+        url = canonical_url(keep["url"])
+        conn.execute("UPDATE frontier SET key=?, url=?, seq=?, iri=COALESCE(iri, ?) WHERE rowid=?",
+                     (new_key, url, min(r["seq"] for r in members), keep["url"] if url != keep["url"] else None,
+                      keep["rowid"]))
+        for r in members:
+            if r["key"] != new_key:
+                conn.execute("UPDATE OR IGNORE listing_pages SET page=? WHERE page=?", (new_key, r["key"]))
+                conn.execute("DELETE FROM listing_pages WHERE page=?", (r["key"],))
+
+
+_MIGRATIONS: tuple[tuple[str, str | Callable[[sqlite3.Connection], None]], ...] = (
     ("0001_documents", """
     CREATE TABLE documents (
         id INTEGER PRIMARY KEY,
@@ -137,6 +173,7 @@ _MIGRATIONS: tuple[tuple[str, str], ...] = (
         PRIMARY KEY (listing, page)
     );
     """),
+    ("0006_frontier_twin_keys", _rekey_frontier),
 )
 
 
@@ -193,10 +230,13 @@ class StateDB:
         for name, sql in _MIGRATIONS:
             if name in done:
                 continue
-            with self.tx():
-                for stmt in sql.split(";"):
-                    if stmt.strip():
-                        self.conn.execute(stmt)
+            with self.tx():  # a migration and its record commit together, or neither does
+                if callable(sql):
+                    sql(self.conn)
+                else:
+                    for stmt in sql.split(";"):
+                        if stmt.strip():
+                            self.conn.execute(stmt)
                 self.conn.execute("INSERT INTO migrations VALUES (?, datetime('now'))", (name,))
 
     def tx(self) -> _Tx:
