@@ -16,12 +16,13 @@ import hashlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
+from crawler.charset import url_charset
 from crawler.config import CrawlConfig
 from crawler.discover import Found, Link, ListingNote, Page, discover_page
 from crawler.discover.base import page_title
-from crawler.fetch import FetchResult
+from crawler.fetch import FetchResult, form_body
 from crawler.select import canonical_url, host_allowed, link_verdict, twin_key
 from crawler.sites import Source
 from crawler.summary import SourceStats
@@ -47,8 +48,10 @@ def parse(item: FrontierItem, url: str, body: bytes, ctype: str, overrides: dict
           max_list_pages: int) -> Parsed:
     """Pure: decode, decide what the page is, discover. Safe to run in a worker thread. The page is
     parsed once: its list and report readings share one DOM (`Page.markup`)."""
-    text, _enc = decode(body, ctype)
-    page = Page(url, text, ctype, item.kind, item.depth, item.form, overrides, max_list_pages)
+    text, enc = decode(body, ctype)
+    # an API response's records are rendered into the page that asked: its charset, sent with the form
+    charset = (item.charset or "utf-8") if item.form else url_charset(enc, body, ctype)
+    page = Page(url, text, ctype, item.kind, item.depth, item.form, overrides, max_list_pages, charset)
 
     def run(kind: str) -> Found:
         return discover_page(replace(page, kind=kind), max_depth=max_depth)
@@ -107,7 +110,8 @@ class Intake:
         before = store.find(r.final_url, _sha(r.body))
         doc = store.add(r.final_url, r.body, status=r.http_status or 200, headers=r.headers, kind=doc_kind,
                         parent_url=item.parent_url, title=title, report_year=year, method=item.method,
-                        request_headers=r.request_headers, request_body=_form_bytes(item.form),
+                        request_headers=r.request_headers,
+                        request_body=form_body(item.form, item.charset) if item.form is not None else None,
                         content_type=MIME.get(sniffed))
         store.state.set_validators(item.url, r.headers.get("etag"), r.headers.get("last-modified"), doc.sha256,
                                    final_url=r.final_url)
@@ -185,7 +189,7 @@ class Intake:
         state, found = self.store.state, 0
         with state.tx():
             for link in links:
-                url = canonical_url(link.url)
+                url = canonical_url(link.url, link.charset or "utf-8")  # the query as the page's browser sends it
                 host = urlsplit(url).hostname or ""
                 kind, reason = link.kind, link.reason
                 if urlsplit(url).scheme not in ("http", "https") or not host_allowed(host, self.allow):
@@ -206,7 +210,7 @@ class Intake:
                     title=link.title or (parent.title if kind == "attachment" else None),
                     report_year=link.report_year or (parent.report_year if kind == "attachment" else None),
                     depth=parent.depth + (0 if link.same_depth else 1), key=twin_key(url), reason=reason,
-                    listing=link.listing, iri=link.url)
+                    listing=link.listing, iri=link.url, charset=link.charset)
                 if new and kind == "list":
                     self._list_pages[parent.source] += 1
                 found += new and kind == "report"
@@ -222,6 +226,3 @@ class Intake:
 def _sha(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
-
-def _form_bytes(form: dict[str, str] | None) -> bytes | None:
-    return urlencode(form).encode() if form else None

@@ -10,7 +10,7 @@ Families: listpage (static lists, `index_N`, `createPageHTML`, `countPage`, å°¾é
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from crawler.discover import attachments, gkmlpt, hanweb, listpage, searchapi, trsapi
 from crawler.discover.base import Link, ListingNote, Page
@@ -53,6 +53,8 @@ def discover_page(page: Page, *, max_depth: int = 3) -> Found:
     is a bug of ours, which the crawl loop records (the page is stored raw either way) before moving on."""
     found = _discover(page, max_depth)
     found.links = _dedupe(found.links)
+    if page.charset != "utf-8":  # URLs written in the page are encoded in its charset, as browsers do
+        found.links = [x if x.charset else replace(x, charset=page.charset) for x in found.links]
     return found
 
 

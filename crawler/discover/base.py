@@ -45,6 +45,9 @@ class Page:
     form: dict[str, str] | None = None  # the POST body that produced this page (Hanweb dataproxy)
     overrides: dict[str, object] = field(default_factory=dict)
     max_list_pages: int = 100  # bound on the pages generated for one listing (what it declares, capped)
+    # the charset of the page's URLs' queries and forms (crawler.charset); for an API response, the
+    # charset of the page that asked (its records are rendered into that page)
+    charset: str = "utf-8"
     markup: Markup = field(default=None, compare=False, repr=False)  # type: ignore[assignment]  # set below
 
     def __post_init__(self) -> None:
@@ -70,6 +73,7 @@ class Link:
     parent_url: str | None = None  # when the link belongs to another page (API-listed attachments)
     reason: str = ""  # why: the classifier's rule for titles, the pager for page links
     listing: str | None = None  # the ListingNote key of the listing this page link belongs to
+    charset: str | None = None  # query and form encoding; None: the charset of the page it was found on
 
 
 @dataclass(frozen=True)

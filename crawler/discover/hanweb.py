@@ -49,7 +49,9 @@ def dataproxy_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
         if href:
             target = urljoin(page.url, href.group(1).replace("&amp;", "&"))
             proxy = target.split("?", 1)[0]
-            form = {k: v for k, v in parse_qsl(urlsplit(target).query) if k in _FORM_KEYS or k == "col"}
+            # read with the page's charset: GBK escapes keep their bytes when the form is sent in it again
+            form = {k: v for k, v in parse_qsl(urlsplit(target).query, encoding=page.charset, errors="replace")
+                    if k in _FORM_KEYS or k == "col"}
     parts = urlsplit(page.url)
     if parts.path.endswith("dataproxy.jsp"):
         q = dict(parse_qsl(parts.query))

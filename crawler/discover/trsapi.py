@@ -100,8 +100,9 @@ def script_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
         form["classsort"] = str(classsort)
     wanted = list(range(static + 1, (pages or 0) + 1))
     bound = max(0, page.max_list_pages - static)
+    # list2.trsapi posts listArgs through the AJAX layer, which encodes an object as UTF-8 (encodeURIComponent)
     links = [Link(api, "list", None, None, "trsapi", method="POST", form={**form, "page": str(n)},
-                  reason="trsapi:api_page", listing=key) for n in wanted[:bound]]
+                  reason="trsapi:api_page", listing=key, charset="utf-8") for n in wanted[:bound]]
     note = ListingNote(key, "trsapi", declared_records=records, declared_pages=pages, records=seen,
                        planned_pages=len(links), bounded=len(wanted) > bound,
                        detail=f"动静结合: {records} records, {prepage} a page, pages 1-{static} static, the rest via {urlsplit(api).path}")
@@ -146,7 +147,7 @@ def api_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
     if count and count > here:
         last = min(count, page.max_list_pages)
         out += [Link(api, "list", None, None, "trsapi", method="POST", form={**page.form, "page": str(n)},
-                     reason="trsapi:api_page", listing=key) for n in range(here + 1, last + 1)]
+                     reason="trsapi:api_page", listing=key, charset="utf-8") for n in range(here + 1, last + 1)]
     note = ListingNote(key, "trsapi", declared_records=total, declared_pages=count, records=len(docs),
                        bounded=bool(count and count > page.max_list_pages), detail=f"API page {here} of {count}")
     return out, [note]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit, urlunsplit
 
-__all__ = ["iri_to_uri"]
+__all__ = ["iri_to_uri", "percent_encode"]
 
 # RFC 3986 characters kept as they are (and existing %-escapes); everything else is encoded
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
@@ -20,22 +20,43 @@ _QUERY_SAFE = "/?:@!$&'()*+,;=-._~%"
 _ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
 
 
-def _pct(text: str, safe: str, encoding: str = "utf-8") -> str:
-    text = _ESCAPE.sub(lambda m: m.group(0).upper(), text)  # %e5 and %E5 are the same escape
-    # a lone "%" not starting an escape is itself encoded
-    text = re.sub(r"%(?![0-9A-F]{2})", "%25", text)
-    if encoding == "utf-8" or text.isascii():
+def _char_bytes(ch: str, encoding: str) -> bytes | None:
+    """`ch` in `encoding`, or None when the charset lacks it. "gbk" is WHATWG's GBK encoder:
+    GB18030's two-byte codes and the euro sign as 0x80 (Python's gbk codec has no euro sign)."""
+    if encoding == "gbk":
+        if ch == "\u20ac":
+            return b"\x80"
+        try:
+            b = ch.encode("gb18030")
+        except UnicodeEncodeError:
+            return None
+        return b if len(b) == 2 and ch != "\ue5e5" else None
+    try:
+        return ch.encode(encoding)
+    except UnicodeEncodeError:
+        return None
+
+
+def percent_encode(text: str, encoding: str, safe: str, *, space_as_plus: bool = False) -> str:
+    """WHATWG "percent-encode after encoding": ASCII outside `safe` and every byte of a non-ASCII
+    character in `encoding` become %XX; a character the charset lacks becomes `%26%23N%3B` (&#N;)."""
+    if encoding == "utf-8" and not space_as_plus:
         return quote(text, safe=safe, encoding="utf-8", errors="surrogatepass")
     out: list[str] = []
     for ch in text:
         if ch.isascii():
-            out.append(quote(ch, safe=safe))
+            out.append("+" if ch == " " and space_as_plus else quote(ch, safe=safe))
             continue
-        try:
-            out.append(quote(ch.encode(encoding), safe=""))
-        except UnicodeEncodeError:  # not in the page's charset: a numeric character reference
-            out.append(f"%26%23{ord(ch)}%3B")
+        b = _char_bytes(ch, encoding) if encoding != "utf-8" else ch.encode("utf-8", "surrogatepass")
+        out.append(quote(b, safe="") if b is not None else f"%26%23{ord(ch)}%3B")
     return "".join(out)
+
+
+def _pct(text: str, safe: str, encoding: str = "utf-8") -> str:
+    text = _ESCAPE.sub(lambda m: m.group(0).upper(), text)  # %e5 and %E5 are the same escape
+    # a lone "%" not starting an escape is itself encoded
+    text = re.sub(r"%(?![0-9A-F]{2})", "%25", text)
+    return percent_encode(text, "utf-8" if text.isascii() else encoding, safe)
 
 
 def _host(host: str) -> str:

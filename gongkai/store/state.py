@@ -174,6 +174,11 @@ _MIGRATIONS: tuple[tuple[str, str | Callable[[sqlite3.Connection], None]], ...] 
     );
     """),
     ("0006_frontier_twin_keys", _rekey_frontier),
+    # The charset a URL's query was encoded in and its POST form is sent in (the page's own, as
+    # browsers do: GBK pages); NULL is UTF-8.
+    ("0007_frontier_charset", """
+    ALTER TABLE frontier ADD COLUMN charset TEXT;
+    """),
 )
 
 
@@ -194,17 +199,18 @@ class FrontierItem:
     attempts: int
     listing: str | None = None  # the declared listing this page belongs to (a generated page link)
     reason: str | None = None
+    charset: str | None = None  # the form's (and query's) encoding; None: UTF-8
 
 
 _FRONTIER_COLS = ("key, url, method, form, kind, family, source, host, parent_url, title, report_year, depth, attempts,"
-                  " listing, reason")
+                  " listing, reason, charset")
 
 
 def _item(row: sqlite3.Row) -> FrontierItem:
     form = json.loads(row["form"]) if row["form"] else None
     return FrontierItem(row["key"], row["url"], row["method"], form, row["kind"], row["family"], row["source"],
                         row["host"], row["parent_url"], row["title"], row["report_year"], row["depth"],
-                        row["attempts"], row["listing"], row["reason"])
+                        row["attempts"], row["listing"], row["reason"], row["charset"])
 
 
 def frontier_key(url: str, form: dict[str, str] | None) -> str:
@@ -282,16 +288,17 @@ class StateDB:
                 method: str = "GET", form: dict[str, str] | None = None, parent_url: str | None = None,
                 title: str | None = None, report_year: int | None = None, depth: int = 0,
                 key: str | None = None, reason: str | None = None, listing: str | None = None,
-                iri: str | None = None) -> bool:
+                iri: str | None = None, charset: str | None = None) -> bool:
         """Add a URL once; True when it was new. Existing rows keep their state (the seen set).
         `key` is the seen-set key when it differs from the URL (twins such as `dir/index.html`)."""
         key = frontier_key(key or url, form)
         cur = self.conn.execute(
             "INSERT OR IGNORE INTO frontier (key, url, method, form, kind, family, source, host, parent_url,"
-            " title, report_year, depth, reason, listing, iri, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+            " title, report_year, depth, reason, listing, iri, charset, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
             " (SELECT COALESCE(MAX(seq), 0) + 1 FROM frontier))",
             (key, url, method, json.dumps(form, ensure_ascii=False) if form else None, kind, family, source,
-             host, parent_url, title, report_year, depth, reason, listing, iri if iri != url else None),
+             host, parent_url, title, report_year, depth, reason, listing, iri if iri != url else None,
+             charset if charset and charset != "utf-8" else None),
         )
         return cur.rowcount == 1
 

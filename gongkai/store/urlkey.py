@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from gongkai.store.iri import iri_to_uri
 
-__all__ = ["canonical_url", "query_without", "twin_key", "with_param"]
+__all__ = ["canonical_url", "query_keys", "query_without", "twin_key", "with_param"]
 
 _DROP_PARAMS = {"ismobile", "from", "spm"}
 _INDEX = re.compile(r"^(?:index|default)\.(?:s?html?|jsp|php|asp)$", re.I)
@@ -22,6 +22,11 @@ _UNRESERVED_ESCAPE = re.compile(r"%(2[DdEe]|3[0-9]|[46][1-9A-Fa-f]|[57][0-9Aa]|5
 
 def _key_of(pair: str) -> str:
     return unquote(pair.split("=", 1)[0].replace("+", " "), errors="replace")
+
+
+def query_keys(query: str) -> list[str]:
+    """The parameter names of a query, in order."""
+    return [_key_of(p) for p in query.split("&") if p]
 
 
 def query_without(query: str, names: set[str]) -> str:
