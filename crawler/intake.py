@@ -173,7 +173,8 @@ class Intake:
             for n in notes:
                 state.note_listing(key=n.key, source=item.source, url=item.url, family=n.family,
                                    declared_records=n.declared_records, declared_pages=n.declared_pages,
-                                   planned_pages=n.planned_pages, bounded=n.bounded, detail=n.detail, run_id=self.run_id)
+                                   planned_pages=n.planned_pages, bounded=n.bounded, detail=n.detail, run_id=self.run_id,
+                                   gap=n.gap)
                 state.listing_page(listing=n.key, page=item.key, records=n.records, run_id=self.run_id)
             if item.listing and item.listing not in {n.key for n in notes}:
                 state.listing_page(listing=item.listing, page=item.key, records=None, run_id=self.run_id)

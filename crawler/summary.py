@@ -89,6 +89,11 @@ def listing_status(row: sqlite3.Row, *, probe: bool) -> ListingStatus:
         return ListingStatus(row["source"], row["url"], row["family"] or "", status, reason, dr, dp, found, fetched,
                              planned, bounded, row["detail"] or "")
 
+    gap = row["gap"]
+    if gap and (dr is None or found is None or found < dr):
+        counts = f"declares {dr} records, found {found}" if dr is not None and found is not None else (
+            f"declares {dr} records" if dr is not None else "")
+        return make("incomplete", gap + (f": {counts}" if counts else ""))
     if bounded:
         return make("incomplete", f"declares {dp or '?'} pages; the bound allows {planned + 1}")
     if dr is not None and found is not None:

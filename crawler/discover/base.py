@@ -139,6 +139,7 @@ class ListingNote:
     planned_pages: int = 0  # further pages this page asked for (after the bound)
     bounded: bool = False  # the listing declares more pages than the bound allows
     detail: str = ""
+    gap: str | None = None  # why the rest of the listing cannot be fetched ("list API not declared")
 
 
 def page_title(page: Page) -> str | None:

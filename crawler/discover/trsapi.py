@@ -7,11 +7,15 @@ HTML, the rest come from the list API the page configures for `list2.trsapi`:
         classsql: ..., sortfield: ...}, listApi: {url: "/fjdzapp/search"}, pagebar: {recordCount: ...,
         prepage: ...} }) })
 
-Pages maxStaticIndex+1 … ceil(recordCount/prepage) are POSTed to the API (form: channelid, classsql,
-sortfield, classcol, classsort, cache, page, prepage), which answers JSON
+Pages maxStaticIndex+1 … ceil(recordCount/prepage) are POSTed to the API the page names in `listApi`
+(form: channelid, classsql, sortfield, classcol, classsort, cache, page, prepage), which answers JSON
 `{"pageCount", "recordCount", "data": [{"doctitle", "chnldocurl", "docpuburl", "files": [...]}]}`.
 Markup and API reconstructed from stored copies of www.pingtan.gov.cn columns
 (changwu/pingtan-gov-zwgk-archive) and the same API as public crawlers of *.fujian.gov.cn call it.
+
+Where the page names no `listApi` (the 政府信息公开年报 column: list2.trsapi's built-in default, in a
+script module the page does not carry), no URL is guessed: the registry may name it (`list_api`, once
+verified), else the listing is incomplete with the gap "list API not declared".
 """
 
 from __future__ import annotations
@@ -27,8 +31,8 @@ from crawler.select import link_verdict, worth_recording
 
 __all__ = ["api_links", "is_api_response", "script_links"]
 
-DEFAULT_API = "/fjdzapp/search"  # list2.trsapi's endpoint on every Fujian site seen; a page may name another
 _MARK = re.compile(r"list2\.trsapi|quickMode\s*:\s*['\"]动静结合")
+_LIST_API = re.compile(r"""\blistApi\s*:\s*\{\s*url\s*:\s*['"]([^'"]+)['"]""")
 _LIT = r"""['"]?(\d+)['"]?(?=\s*[,}\s])"""
 _STR = r"""((?:['"][^'"]*['"]\s*(?:\|\|\s*)?)+)"""
 
@@ -82,15 +86,18 @@ def script_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
     static = _num(text, "maxStaticIndex") or 1
     classsql = _str(text, "classsql") or ""
     channel = _channel(text)
-    named = re.search(r"""listApi\s*:\s*\{\s*url\s*:\s*['"]([^'"]+)['"]""", text)
-    api = urljoin(page.url, named.group(1) if named else DEFAULT_API)
+    named = _LIST_API.search(text)
+    registered = page.overrides.get("list_api")
+    api_path = named.group(1) if named else registered if isinstance(registered, str) and registered else None
+    api = urljoin(page.url, api_path or "")
     key = _listing_key(api, channel or "?", classsql)
     pages = math.ceil(records / prepage) if records else None
     seen = _static_records(page)
-    if records is None or channel is None:
-        missing = "recordCount" if records is None else "the API channel id"
-        return [], [ListingNote(key, "trsapi", declared_records=records, records=seen,
-                                detail=f"动静结合 list without {missing}: pages after {static} not reachable")]
+    gap = ("record count not declared" if records is None else "API channel id not declared" if channel is None
+           else "list API not declared" if api_path is None else None)
+    if gap:  # never a guessed URL: say what is missing
+        return [], [ListingNote(key, "trsapi", declared_records=records, records=seen, gap=gap,
+                                detail=f"动静结合 list, {gap}: pages after {static} not fetched")]
     form = {"channelid": channel, "classsql": classsql, "sortfield": _str(text, "sortfield") or "-docorderpri,-docreltime",
             "cache": "true", "prepage": str(prepage)}
     classcol, classsort = _str(text, "classcol"), _num(text, "classsort")
@@ -105,7 +112,8 @@ def script_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
                   reason="trsapi:api_page", listing=key, charset="utf-8") for n in wanted[:bound]]
     note = ListingNote(key, "trsapi", declared_records=records, declared_pages=pages, records=seen,
                        planned_pages=len(links), bounded=len(wanted) > bound,
-                       detail=f"动静结合: {records} records, {prepage} a page, pages 1-{static} static, the rest via {urlsplit(api).path}")
+                       detail=f"动静结合: {records} records, {prepage} a page, pages 1-{static} static, the rest via "
+                              f"{urlsplit(api).path}" + ("" if named else " (registry list_api)"))
     return links, [note]
 
 

@@ -179,6 +179,11 @@ _MIGRATIONS: tuple[tuple[str, str | Callable[[sqlite3.Connection], None]], ...] 
     ("0007_frontier_charset", """
     ALTER TABLE frontier ADD COLUMN charset TEXT;
     """),
+    # Why the rest of a listing cannot be fetched (a 动静结合 page naming no list API …): such a
+    # listing is incomplete whatever was counted.
+    ("0008_listings_gap", """
+    ALTER TABLE listings ADD COLUMN gap TEXT;
+    """),
 )
 
 
@@ -311,17 +316,20 @@ class StateDB:
             " run_id=excluded.run_id", (parent_url, url, title, decision, reason, run_id))
 
     def note_listing(self, *, key: str, source: str, url: str, family: str, declared_records: int | None,
-                     declared_pages: int | None, planned_pages: int, bounded: bool, detail: str, run_id: int) -> None:
+                     declared_pages: int | None, planned_pages: int, bounded: bool, detail: str, run_id: int,
+                     gap: str | None = None) -> None:
         """A page declared a listing: keep the largest declaration seen (pages of one listing agree
-        unless the column grew while it was crawled)."""
+        unless the column grew while it was crawled). The gap is the declaring page's to set or clear."""
         self.conn.execute(
             "INSERT INTO listings (key, source, url, family, declared_records, declared_pages, planned_pages, bounded,"
-            " detail, run_id) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET"
+            " detail, run_id, gap) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET"
             " declared_records=MAX(COALESCE(declared_records, 0), COALESCE(excluded.declared_records, 0)),"
             " declared_pages=MAX(COALESCE(declared_pages, 0), COALESCE(excluded.declared_pages, 0)),"
             " planned_pages=MAX(planned_pages, excluded.planned_pages), bounded=MAX(bounded, excluded.bounded),"
+            " gap=CASE WHEN excluded.url=listings.url THEN excluded.gap ELSE COALESCE(listings.gap, excluded.gap) END,"
             " run_id=excluded.run_id",
-            (key, source, url, family, declared_records, declared_pages, planned_pages, int(bounded), detail, run_id))
+            (key, source, url, family, declared_records, declared_pages, planned_pages, int(bounded), detail, run_id,
+             gap))
 
     def listing_page(self, *, listing: str, page: str, records: int | None, run_id: int) -> None:
         self.conn.execute(

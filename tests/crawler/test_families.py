@@ -47,9 +47,17 @@ PINGTAN_TRUTH = {PT + p for p in (
 
 def test_fujian_dongjing_static_page_plus_api() -> None:
     """TRS 动静结合 (www.pingtan.gov.cn 政府信息公开年报): 10 of 20 records static, the rest from
-    list2.trsapi. The static page alone finds 10/19 reports; with the API page all 19 and the 函 is
-    refused."""
-    entry = discover_page(Page(PT, fixture("fj_pingtan_zfxxgknb.html"), "text/html", "list"))
+    list2.trsapi. The page names no list API (list2.trsapi's default lives in a module it does not
+    carry): nothing is guessed, the listing says "list API not declared". With the API registered
+    (`list_api`, as verified for the source) the API page brings all 19 and the 函 is refused."""
+    alone = discover_page(Page(PT, fixture("fj_pingtan_zfxxgknb.html"), "text/html", "list"))
+    assert scores(reports(alone), PINGTAN_TRUTH) == (10 / 19, 1.0)
+    assert not [x for x in lists(alone) if x.method == "POST"]
+    (gap,) = [n for n in alone.notes if n.family == "trsapi"]
+    assert (gap.gap, gap.declared_records, gap.records, gap.planned_pages) == ("list API not declared", 20, 10, 0)
+
+    entry = discover_page(Page(PT, fixture("fj_pingtan_zfxxgknb.html"), "text/html", "list",
+                               overrides={"list_api": "/fjdzapp/search"}))
     static = reports(entry)
     assert scores(static, PINGTAN_TRUTH) == (10 / 19, 1.0)
     api = [x for x in lists(entry) if x.method == "POST"]
@@ -57,7 +65,8 @@ def test_fujian_dongjing_static_page_plus_api() -> None:
         "channelid": "200210", "classsql": "chnlid=1813", "sortfield": "-docorderpri,-docreltime",
         "cache": "true", "prepage": "10", "page": "2"})]
     (note,) = [n for n in entry.notes if n.family == "trsapi"]
-    assert (note.declared_records, note.declared_pages, note.records, note.planned_pages) == (20, 2, 10, 1)
+    assert (note.declared_records, note.declared_pages, note.records, note.planned_pages, note.gap) == (20, 2, 10, 1, None)
+    assert "registry list_api" in note.detail
     assert api[0].listing == note.key
     page2 = discover_page(Page(api[0].url, fixture("fj_pingtan_zfxxgknb_api_p2.json"), "application/json", "list",
                                form=api[0].form))
@@ -83,6 +92,7 @@ def test_fujian_dongjing_pagechnlinfo_variant_with_listapi() -> None:
                            "cache": "true", "prepage": "15", "classcol": "publishyear", "classsort": "0", "page": "6"}
     (note,) = [n for n in found.notes if n.family == "trsapi"]
     assert (note.declared_records, note.declared_pages, note.records) == (107, 8, 10)  # 10 static in the excerpt
+    assert note.gap is None and "registry" not in note.detail  # the page names its API
 
 
 def test_dongjing_without_a_channel_id_says_the_rest_is_unreachable() -> None:
@@ -90,7 +100,7 @@ def test_dongjing_without_a_channel_id_says_the_rest_is_unreachable() -> None:
     found = discover_page(Page(PT, html, "text/html", "list"))
     assert not [x for x in lists(found) if x.method == "POST"]
     (note,) = [n for n in found.notes if n.family == "trsapi"]
-    assert note.planned_pages == 0 and note.declared_records == 20 and "not reachable" in note.detail
+    assert (note.planned_pages, note.declared_records, note.gap) == (0, 20, "API channel id not declared")
 
 
 def test_trs_countpage_extension_read_from_the_script() -> None:

@@ -78,9 +78,12 @@ def _reports(data: Path, base: str) -> set[str]:
         return {d.url.replace(base, PT_HOST) for d in store.iter_documents(kind="report")}
 
 
+API = {"list_api": "/fjdzapp/search"}  # the registry's word for the API the page does not name
+
+
 def test_dongjing_column_crawled_through_its_api(pingtan: tuple[Site, str], tmp_path: Path) -> None:
     site, base = pingtan
-    summary = run_crawl(fast_config(tmp_path), [Source("pingtan", base + COL, family="trs")])
+    summary = run_crawl(fast_config(tmp_path), [Source("pingtan", base + COL, family="trs", overrides=API)])
     got = _reports(tmp_path, base)
     assert scores(got, PINGTAN_TRUTH) == (1.0, 1.0)
     assert len(site.requests_to("/fjdzapp/search")) == 1  # page 2 only: page 1 is the static HTML
@@ -95,12 +98,24 @@ def test_dongjing_column_crawled_through_its_api(pingtan: tuple[Site, str], tmp_
     assert years == set(range(2011, 2026))  # every year 2011-2025
 
 
+def test_dongjing_column_without_a_declared_api_is_incomplete(pingtan: tuple[Site, str], tmp_path: Path) -> None:
+    """Without the registry's list_api the page names no API: nothing is probed, the static half is
+    stored and the listing says why the rest is missing."""
+    site, base = pingtan
+    summary = run_crawl(fast_config(tmp_path), [Source("pingtan", base + COL, family="trs")])
+    assert site.requests_to("/fjdzapp/search") == []
+    (bad,) = summary.incomplete_listing
+    assert (bad.family, bad.reason) == ("trsapi", "list API not declared: declares 20 records, found 10")
+    assert summary.finished and not summary.complete
+    assert scores(_reports(tmp_path, base), PINGTAN_TRUTH) == (10 / 19, 1.0)
+
+
 def test_dongjing_api_failing_is_an_incomplete_listing(tmp_path: Path) -> None:
     from cli.crawl import truth_lines
 
     site, base, stop = pingtan_site(api=lambda req: Resp(500, b"busy"))
     try:
-        summary = run_crawl(fast_config(tmp_path, attempts=2), [Source("pingtan", base + COL)])
+        summary = run_crawl(fast_config(tmp_path, attempts=2), [Source("pingtan", base + COL, overrides=API)])
     finally:
         stop()
     assert len(site.requests_to("/fjdzapp/search")) == 2  # retried, then given up
@@ -115,11 +130,15 @@ def test_dongjing_api_failing_is_an_incomplete_listing(tmp_path: Path) -> None:
 
 
 def test_probe_of_a_dongjing_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """--probe fetches the entry page only: the listing continues through the API (ok, and it says so);
-    without the API's channel id the rest is unreachable: incomplete_listing, not ok."""
+    """--probe fetches the entry page only: the listing continues through the API the registry names
+    (ok, and it says so); without the API's channel id, or without a declared API, the rest is
+    unreachable: incomplete_listing, not ok."""
     site, base, stop = pingtan_site()
+    registry = tmp_path / "sources.toml"
+    registry.write_text(f'[[source]]\nname = "pingtan"\nentry = "{base + COL}"\nfamily = "trs"\nhosts = ["127.0.0.1"]\n'
+                        '[source.overrides]\nlist_api = "/fjdzapp/search"\n', encoding="utf-8")
     try:
-        assert main(["crawl", "--data-dir", str(tmp_path / "a"), "--seed", base + COL, "--allow-host", "127.0.0.1",
+        assert main(["crawl", "--data-dir", str(tmp_path / "a"), "--registry", str(registry), "--source", "pingtan",
                      "--delay", "0", "--quiet", "--probe"]) == 0
         captured = capsys.readouterr()
         out, err = " ".join(captured.out.split()), " ".join(captured.err.split())
@@ -135,6 +154,16 @@ def test_probe_of_a_dongjing_column(tmp_path: Path, capsys: pytest.CaptureFixtur
                      "--delay", "0", "--quiet", "--probe"]) == 0
         out = " ".join(capsys.readouterr().out.split())
         assert "incomplete_listing" in out and " ok (" not in out
+    finally:
+        stop()
+    site, base, stop = pingtan_site()
+    try:
+        assert main(["crawl", "--data-dir", str(tmp_path / "c"), "--seed", base + COL, "--allow-host", "127.0.0.1",
+                     "--delay", "0", "--quiet", "--probe"]) == 0
+        captured = capsys.readouterr()
+        out, err = " ".join(captured.out.split()), " ".join(captured.err.split())
+        assert "incomplete_listing" in out and " ok (" not in out and "list API not declared" in err
+        assert site.requests_to("/fjdzapp/search") == []
     finally:
         stop()
 
