@@ -95,7 +95,7 @@ def script_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
     seen = _static_records(page)
     gap = ("record count not declared" if records is None else "API channel id not declared" if channel is None
            else "list API not declared" if api_path is None else None)
-    if gap:  # never a guessed URL: say what is missing
+    if gap or channel is None:  # never a guessed URL: say what is missing
         return [], [ListingNote(key, "trsapi", declared_records=records, records=seen, gap=gap,
                                 detail=f"动静结合 list, {gap}: pages after {static} not fetched")]
     form = {"channelid": channel, "classsql": classsql, "sortfield": _str(text, "sortfield") or "-docorderpri,-docreltime",
