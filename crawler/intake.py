@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from crawler.charset import url_charset
 from crawler.config import CrawlConfig
-from crawler.discover import Found, Link, ListingNote, Page, discover_page
+from crawler.discover import Found, Link, Page, discover_page
 from crawler.discover.base import page_title
 from crawler.fetch import FetchResult, form_body
 from crawler.select import canonical_url, host_allowed, link_verdict, twin_key
@@ -51,7 +51,8 @@ def parse(item: FrontierItem, url: str, body: bytes, ctype: str, overrides: dict
     text, enc = decode(body, ctype)
     # an API response's records are rendered into the page that asked: its charset, sent with the form
     charset = (item.charset or "utf-8") if item.form else url_charset(enc, body, ctype)
-    page = Page(url, text, ctype, item.kind, item.depth, item.form, overrides, max_list_pages, charset)
+    page = Page(url, text, ctype, item.kind, item.depth, item.form, overrides, max_list_pages, charset,
+                item.listing is not None)
 
     def run(kind: str) -> Found:
         return discover_page(replace(page, kind=kind), max_depth=max_depth)
@@ -157,7 +158,7 @@ class Intake:
 
     # ------------------------------------------------------------------ links and listings
     def _take(self, item: FrontierItem, parsed: Parsed) -> None:
-        self._listings(item, parsed.found.notes)
+        self._listings(item, parsed.found)
         self._enqueue(item, parsed.found.links)
 
     def _decide(self, item: FrontierItem, parsed: Parsed) -> None:
@@ -166,9 +167,10 @@ class Intake:
                                          reason=parsed.reason, run_id=self.run_id)
         self.emit("reclassified", url=item.url, was=item.kind, now=parsed.kind, reason=parsed.reason)
 
-    def _listings(self, item: FrontierItem, notes: list[ListingNote]) -> None:
-        """The listing notes a page carries, and this page counted as fetched for its listing."""
-        state = self.store.state
+    def _listings(self, item: FrontierItem, found: Found) -> None:
+        """The listing notes a page carries, and this page counted as fetched for its listing (with the
+        records it shows, where counted)."""
+        state, notes = self.store.state, found.notes
         with state.tx():
             for n in notes:
                 state.note_listing(key=n.key, source=item.source, url=item.url, family=n.family,
@@ -177,7 +179,7 @@ class Intake:
                                    gap=n.gap)
                 state.listing_page(listing=n.key, page=item.key, records=n.records, run_id=self.run_id)
             if item.listing and item.listing not in {n.key for n in notes}:
-                state.listing_page(listing=item.listing, page=item.key, records=None, run_id=self.run_id)
+                state.listing_page(listing=item.listing, page=item.key, records=found.records, run_id=self.run_id)
 
     def _enqueue(self, parent: FrontierItem, links: list[Link]) -> None:
         """Add a page's links in one transaction (after a crash, all of them or none are queued), each

@@ -48,6 +48,7 @@ class Page:
     # the charset of the page's URLs' queries and forms (crawler.charset); for an API response, the
     # charset of the page that asked (its records are rendered into that page)
     charset: str = "utf-8"
+    in_listing: bool = False  # fetched as a page of a declared listing (its records are counted)
     markup: Markup = field(default=None, compare=False, repr=False)  # type: ignore[assignment]  # set below
 
     def __post_init__(self) -> None:

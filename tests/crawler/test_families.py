@@ -6,6 +6,7 @@ are in test_families_e2e.py."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -146,6 +147,27 @@ def test_empire_county_variants_subcolumns_and_last_page() -> None:
     assert years["湘阴县审计局2016年政务公开年度报告"] == 2016
 
 
+CSRC = "http://www.csrc.gov.cn/csrc/c100028/common_zfxxgknb.shtml"
+
+
+def csrc_truth(html: str, base: str = CSRC) -> set[str]:
+    """The fixture's report rows: the commission's own 年度报告 titles (not 解读, not 通知)."""
+    rows = re.findall(r'<a class="list" href="([^"]+)"[^>]*title="([^"]+)"', html)
+    return {urljoin(base, h) for h, t in rows if re.fullmatch(r"中国证.+\d{4}年政府信息公开工作年度报告", t)}
+
+
+def test_csrc_createpage_with_a_container_and_a_record_count() -> None:
+    """createPageHTML('page_div', 2, 1, 'common_zfxxgknb', 'shtml', 25): the page name and the record
+    count come from the call (the name is not `index`), the rows of the table are counted."""
+    html = fixture("csrc_common_zfxxgknb.html")
+    found = discover_page(Page(CSRC, html, "text/html", "list"))
+    assert len(csrc_truth(html)) == 15
+    assert scores(reports(found), csrc_truth(html)) == (1.0, 1.0)
+    assert [x.url for x in lists(found) if x.listing] == [CSRC.replace(".shtml", "_1.shtml")]
+    (note,) = found.notes
+    assert (note.family, note.declared_pages, note.declared_records, note.records) == ("createpage", 2, 25, 18)
+
+
 def test_empire_subcolumn_with_a_two_page_footer() -> None:
     url = "http://www.xiangyin.gov.cn/xxgk/zfxxgknb/bmnb/"
     found = discover_page(Page(url, fixture("empire_county_bmnb.html"), "text/html", "list", depth=1))
@@ -199,7 +221,7 @@ def test_gkmlpt_category_and_api() -> None:
 
 
 @pytest.mark.parametrize("name", ["fj_pingtan_zfxxgknb.html", "fj_pingtan_gzjzqk.html", "trs_countpage_zfxxgknb.html",
-                                  "empire_county_zfxxgknb.html", "empire_county_bmnb.html"])
+                                  "empire_county_zfxxgknb.html", "empire_county_bmnb.html", "csrc_common_zfxxgknb.html"])
 def test_every_fixture_names_its_source(name: str) -> None:
     head = fixture(name)[:1500]
     assert "<!--" in head and ("Reconstruction" in head or "sub-column of" in head)

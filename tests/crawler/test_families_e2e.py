@@ -20,7 +20,7 @@ from demo.report import report_html
 from demo.server import Req, Resp, Site, serve
 from gongkai.store import RawStore
 from tests.crawler.conftest import fast_config, run_crawl
-from tests.crawler.test_families import FIXTURES, PINGTAN_TRUTH, fixture, scores
+from tests.crawler.test_families import FIXTURES, PINGTAN_TRUTH, csrc_truth, fixture, scores
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 PT_HOST = "https://www.pingtan.gov.cn"
@@ -187,7 +187,9 @@ def report_body(agency: str, year: int) -> str:
             f"<body><h1>{agency}{year}年政府信息公开工作年度报告</h1>{sections}<p>{agency}</p></body></html>")
 
 
-def county_site() -> tuple[Site, str, Callable[[], None], set[str]]:
+def county_site(shown: dict[int, int] | None = None) -> tuple[Site, str, Callable[[], None], set[str]]:
+    """The county column, pages index_2 … index_6 after the same template (10 records a page, 5 on
+    the last: the 55 its footer declares); `shown` makes a page list fewer (page → records)."""
     site = Site("county")
     base, stop = serve(site)
     truth: set[str] = set()
@@ -199,11 +201,12 @@ def county_site() -> tuple[Site, str, Callable[[], None], set[str]]:
     site.html(XY + "2018-01-18/1785.html", notice)  # a report-like title whose body is not a report
     for n in range(2, 7):  # pages 2-6 of the column, same template
         items = []
-        for k in range(10 if n < 6 else 5):
+        for k in range((shown or {}).get(n, 10 if n < 6 else 5)):
             i = (n - 2) * 10 + k
             path = f"2017-0{1 + k % 9}-1{k}/{1500 - i}.html"
             agency = f"湘阴县第{i}乡镇人民政府"
-            items.append(f'<li><span>2017</span><a href="{XY}{path}" title="{agency}2016年政府信息公开工作年度报告">'
+            items.append(f'<li><span>2017-0{1 + k % 9}-1{k}</span><a href="{XY}{path}" '
+                         f'title="{agency}2016年政府信息公开工作年度报告">'
                          f"{agency}2016年政府信息公开工作年度报告</a></li>")
             site.html(XY + path, report_body("湘阴县城关镇人民政府", 2016))
             truth.add(base + XY + path)
@@ -247,6 +250,23 @@ def test_county_site_every_report_and_nothing_else(tmp_path: Path) -> None:
         assert len(site.requests_to(f"{XY}index_{n}.html")) == 1
     assert site.requests_to(XY + "index.html") == []  # dir/ and dir/index.html are one page
     assert summary.incomplete_listing == [] and {x.status for x in summary.listings} == {"complete"}
+    (column,) = [x for x in summary.listings if x.url == base + XY]
+    assert column.reason == "55 of 55 records on 6 of 6 pages"
+
+
+def test_county_pages_listing_fewer_records_than_declared(tmp_path: Path) -> None:
+    """Every page of the pager is fetched, but page 4 lists 6 records where the template lists 10:
+    the footer's `Total record` 55 against 51 found is an incomplete listing (it was `complete`
+    when only pages were counted)."""
+    site, base, stop, _truth = county_site(shown={4: 6})
+    try:
+        summary = run_crawl(fast_config(tmp_path), [Source("xiangyin", base + XY, family="generic")])
+    finally:
+        stop()
+    for n in range(2, 7):
+        assert len(site.requests_to(f"{XY}index_{n}.html")) == 1
+    (bad,) = summary.incomplete_listing
+    assert (bad.url, bad.reason, bad.pages_fetched) == (base + XY, "declares 55 records, found 51", 6)
 
 
 def test_trs_countpage_pages_fetched_with_the_extension_the_script_names(tmp_path: Path) -> None:
@@ -271,3 +291,48 @@ def test_trs_countpage_pages_fetched_with_the_extension_the_script_names(tmp_pat
         assert len(list(store.iter_documents(kind="report"))) == 5
     (listing,) = summary.listings
     assert (listing.status, listing.pages_fetched, listing.declared_pages) == ("complete", 3, 3)
+
+
+# --------------------------------------------------------------------------- CSRC createPageHTML column
+CSRC_PAGE2 = [f"中国证券监督管理委员会{y}年政府信息公开工作年度报告" for y in (2009, 2008)] + [
+    f"中国证监会{c}监管局2023年政府信息公开工作年度报告" for c in ("北京", "上海", "深圳", "广东", "浙江")]
+
+
+def csrc_site(rows_on_page2: int) -> tuple[Site, str, Callable[[], None], set[str]]:
+    site = Site("csrc")
+    base, stop = serve(site)
+    col = "/csrc/c100028/common_zfxxgknb.shtml"
+    html = fixture("csrc_common_zfxxgknb.html")
+    site.html(col, html)
+    truth = csrc_truth(html, base + col)
+    for url in truth:
+        site.html(urlsplit(url).path, report_body("中国证券监督管理委员会", 2020))
+    rows = []
+    for i, title in enumerate(CSRC_PAGE2[:rows_on_page2]):
+        path = f"/csrc/c100028/c74611{i:02d}/content.shtml"
+        rows.append(f'<tr><td class="info"><a class="list" href="{path}" title="{title}">{title}</a></td>'
+                    f'<td class="date"><span>2024-01-{10 + i}</span></td></tr>')
+        site.html(path, report_body("中国证券监督管理委员会", 2020))
+        truth.add(base + path)
+    table = html.split("<tbody>")[0] + "<tbody>" + "".join(rows) + "</tbody>" + html.split("</tbody>")[1]
+    site.html(col.replace(".shtml", "_1.shtml"), table.replace("createPageHTML('page_div', 2, 1,",
+                                                               "createPageHTML('page_div', 2, 2,"))
+    return site, base, stop, truth
+
+
+@pytest.mark.parametrize(("rows", "status", "reason"), [
+    (7, "complete", "25 of 25 records on 2 of 2 pages"),
+    (3, "incomplete", "declares 25 records, found 21"),  # both pages fetched: complete by pages alone
+])
+def test_csrc_column_records_against_the_declared_count(tmp_path: Path, rows: int, status: str, reason: str) -> None:
+    site, base, stop, truth = csrc_site(rows)
+    try:
+        summary = run_crawl(fast_config(tmp_path), [Source("csrc", base + "/csrc/c100028/common_zfxxgknb.shtml")])
+    finally:
+        stop()
+    assert len(site.requests_to("/csrc/c100028/common_zfxxgknb_1.shtml")) == 1
+    with RawStore(tmp_path) as store:
+        got = {d.url for d in store.iter_documents(kind="report")}
+    assert scores(got, truth) == (1.0, 1.0)
+    (listing,) = summary.listings
+    assert (listing.status, listing.reason, listing.pages_fetched) == (status, reason, 2)
