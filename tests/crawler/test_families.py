@@ -201,6 +201,38 @@ def test_hanweb_datastore_column() -> None:
     assert (note.declared_records, note.records) == (31, 16)
 
 
+YJ = "http://www.yj.gov.cn/col/col1229001235/index.html"
+YJ_COLUMNS = "1229779591,1229710852,1229780001,1229780002,1229780003"
+
+
+def yj_truth(text: str) -> set[str]:
+    """The township reports of the fixture: 永嘉县…人民政府YYYY年政府信息公开工作年度报告 (not 解读, 绩效, 通知)."""
+    rows = re.findall(r'<a href="([^"]+)" target="_blank" title="([^"]+)"', text)
+    return {urljoin(YJ, h) for h, t in rows if re.fullmatch(r"永嘉县.+人民政府\d{4}年政府信息公开工作年度报告", t)}
+
+
+def test_hanweb_morecolumn_list_and_its_proxy() -> None:
+    """Hanweb "more column" list (永嘉县 乡镇年报, five township columns): 15 records in the page's
+    <datastore>, the rest by POST to the morecolumndataproxy.jsp its <nextgroup> names, with every
+    parameter the href carries (keyWordCount, sourceContentType, the comma list of columns)."""
+    html, xml = fixture("hanweb_morecolumn_yj.html"), fixture("hanweb_morecolumn_yj_16-38.xml")
+    entry = discover_page(Page(YJ, html, "text/html", "list"))
+    assert (len(yj_truth(html)), len(yj_truth(xml))) == (12, 21)
+    assert scores(reports(entry), yj_truth(html)) == (1.0, 1.0)
+    posts = [x for x in lists(entry) if x.method == "POST"]
+    assert [(x.url, x.form) for x in posts] == [(
+        "http://www.yj.gov.cn/module/jpage/morecolumndataproxy.jsp?startrecord=16&endrecord=38&perpage=15",
+        {"col": "1", "appid": "1", "webid": "3357", "path": "/", "columnid": YJ_COLUMNS, "unitid": "7350012", "keyWordCount": "30",
+         "sourceContentType": "1", "webname": "永嘉县人民政府", "permissiontype": "0"})]
+    (note,) = entry.notes
+    assert (note.family, note.declared_records, note.records, note.planned_pages) == ("hanweb", 38, 15, 1)
+    page2 = discover_page(Page(posts[0].url, xml, "text/xml", "list", form=posts[0].form))
+    assert scores(reports(entry) | reports(page2), yj_truth(html) | yj_truth(xml)) == (1.0, 1.0)
+    assert not lists(page2)  # 16-38 of 38: nothing further
+    (note2,) = page2.notes
+    assert (note2.key, note2.declared_records, note2.records) == (note.key, 38, 23)
+
+
 def test_gkmlpt_category_and_api() -> None:
     """Guangdong gkmlpt (和平县合水镇, real-urls u018): _CONFIG → category API → articles + attachments."""
     T = "政府信息公开工作年度报告"
@@ -221,7 +253,8 @@ def test_gkmlpt_category_and_api() -> None:
 
 
 @pytest.mark.parametrize("name", ["fj_pingtan_zfxxgknb.html", "fj_pingtan_gzjzqk.html", "trs_countpage_zfxxgknb.html",
-                                  "empire_county_zfxxgknb.html", "empire_county_bmnb.html", "csrc_common_zfxxgknb.html"])
+                                  "empire_county_zfxxgknb.html", "empire_county_bmnb.html", "csrc_common_zfxxgknb.html",
+                                  "hanweb_morecolumn_yj.html", "hanweb_morecolumn_yj_16-38.xml"])
 def test_every_fixture_names_its_source(name: str) -> None:
     head = fixture(name)[:1500]
     assert "<!--" in head and ("Reconstruction" in head or "sub-column of" in head)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,7 +21,16 @@ from demo.report import report_html
 from demo.server import Req, Resp, Site, serve
 from gongkai.store import RawStore
 from tests.crawler.conftest import fast_config, run_crawl
-from tests.crawler.test_families import FIXTURES, PINGTAN_TRUTH, csrc_truth, fixture, scores
+from tests.crawler.test_families import (
+    FIXTURES,
+    PINGTAN_TRUTH,
+    YJ,
+    YJ_COLUMNS,
+    csrc_truth,
+    fixture,
+    scores,
+    yj_truth,
+)
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 PT_HOST = "https://www.pingtan.gov.cn"
@@ -336,3 +346,51 @@ def test_csrc_column_records_against_the_declared_count(tmp_path: Path, rows: in
     assert scores(got, truth) == (1.0, 1.0)
     (listing,) = summary.listings
     assert (listing.status, listing.reason, listing.pages_fetched) == (status, reason, 2)
+
+
+# --------------------------------------------------------------------------- Hanweb "more column" list
+def yj_site(html: str) -> tuple[Site, str, Callable[[], None], set[str]]:
+    site = Site("yj")
+    base, stop = serve(site)
+    col = urlsplit(YJ).path
+    xml = fixture("hanweb_morecolumn_yj_16-38.xml")
+    site.html(col, html)
+    truth = set()
+    for url in yj_truth(html) | yj_truth(xml):
+        site.html(urlsplit(url).path, report_body("永嘉县人民政府", 2020))
+        truth.add(base + urlsplit(url).path)
+
+    def proxy(req: Req) -> Resp:  # answers only what a browser's jpage sends
+        want = {"col": "1", "columnid": YJ_COLUMNS, "unitid": "7350012", "keyWordCount": "30", "webid": "3357"}
+        if req.method != "POST" or any(req.form.get(k) != v for k, v in want.items()) or "startrecord=16" not in req.path:
+            return Resp(400, b"<datastore><totalrecord>0</totalrecord></datastore>")
+        return Resp(200, xml.encode(), {"Content-Type": "text/xml;charset=UTF-8"})
+
+    site.add("/module/jpage/morecolumndataproxy.jsp", proxy)
+    return site, base, stop, truth
+
+
+def test_hanweb_morecolumn_list_crawled_through_its_proxy(tmp_path: Path) -> None:
+    site, base, stop, truth = yj_site(fixture("hanweb_morecolumn_yj.html"))
+    try:
+        summary = run_crawl(fast_config(tmp_path), [Source("yj", base + urlsplit(YJ).path, family="hanweb")])
+    finally:
+        stop()
+    assert len(site.requests_to("/module/jpage/morecolumndataproxy.jsp")) == 1
+    with RawStore(tmp_path) as store:
+        got = {d.url for d in store.iter_documents(kind="report")}
+    assert scores(got, truth) == (1.0, 1.0)
+    (listing,) = summary.listings
+    assert (listing.status, listing.reason) == ("complete", "38 of 38 records")
+
+
+def test_hanweb_list_without_a_nextgroup_names_its_gap(tmp_path: Path) -> None:
+    html = re.sub(r"<nextgroup>.*?</nextgroup>", "", fixture("hanweb_morecolumn_yj.html"), flags=re.S)
+    site, base, stop, _truth = yj_site(html)
+    try:
+        summary = run_crawl(fast_config(tmp_path), [Source("yj", base + urlsplit(YJ).path, family="hanweb")])
+    finally:
+        stop()
+    assert site.requests_to("/module/") == []  # no proxy is guessed
+    (bad,) = summary.incomplete_listing
+    assert bad.reason == "dataproxy form not declared (no <nextgroup>): declares 38 records, found 15"
