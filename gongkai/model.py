@@ -36,6 +36,7 @@ class ExtractStatus(StrEnum):
     NEEDS_OCR = "needs_ocr"  # tables are images / no text layer
     UNSUPPORTED_FORMAT = "unsupported_format"
     UNREADABLE = "unreadable"  # empty, binary garbage, undecodable
+    TOO_COMPLEX = "too_complex"  # refused before or while reading: over a size, operator or time budget
     CRASHED = "crashed"  # a bug of ours; the run goes on
 
 
