@@ -64,16 +64,22 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if unreadable else 0
 
 
-def _extract_stage(data_dir: Path) -> int:
+def _extract_stage(data_dir: Path, args: argparse.Namespace) -> int:
     """The extract stage over the raw store at `data_dir`; prints what it did, returns the captures
     that could not be read."""
+    from extract.limits import Limits
     from extract.run import extract_store
 
-    s = extract_store(data_dir)
-    print(f"extract: {s.documents} documents, {s.up_to_date} up to date, {s.extracted} extracted"
+    s = extract_store(data_dir, workers=args.workers, limits=Limits(args.doc_timeout, args.doc_memory),
+                      retry_failed=args.retry_failed, engine=args.engine, scheduler=args.scheduler,
+                      batch_size=args.batch_size)
+    retried = f" ({s.retried} retried)" if s.retried else ""
+    print(f"extract: {s.documents} documents, {s.up_to_date} up to date, {s.extracted} extracted{retried}"
           f" -> {data_dir / 'records' / s.version}")
     if s.statuses:
         print("  statuses of those extracted: " + ", ".join(f"{k}: {v}" for k, v in s.statuses.items()))
+    for line in s.stopped:
+        print(f"  stopped: {line}")
     for line in s.unreadable:
         print(f"  capture unreadable (no record): {line}")
     return len(s.unreadable)
@@ -87,7 +93,7 @@ def cmd_extract_store(args: argparse.Namespace) -> int:
     if not (data_dir / "state.sqlite").exists():
         print(f"no raw store at {data_dir} (crawl or ingest first, or name report files)", file=sys.stderr)
         return 2
-    return 1 if _extract_stage(data_dir) else 0
+    return 1 if _extract_stage(data_dir, args) else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -158,7 +164,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from cli.pipeline import build_records
     from extract.version import extractor_version
 
-    _extract_stage(Path(args.data_dir))
+    _extract_stage(Path(args.data_dir), args)
     s, results = build_records(Path(args.data_dir), extractor_version())
     if results.missing or results.damaged:
         print(f"  documents without a readable record: {results.missing + len(results.damaged)}"
@@ -198,6 +204,24 @@ def cmd_inconsistent(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_extract_flags(p: argparse.ArgumentParser) -> None:
+    from extract.limits import Limits
+
+    g = p.add_argument_group("the extract stage (raw store -> records)")
+    g.add_argument("--workers", type=int, default=None, help="extracting processes (default: every core)")
+    g.add_argument("--doc-timeout", type=float, default=Limits.timeout, metavar="SECONDS",
+                   help=f"a document still extracting after this is killed and recorded too_complex (default {Limits.timeout:g})")
+    g.add_argument("--doc-memory", type=int, default=Limits.memory_mb, metavar="MB",
+                   help=f"memory a document may take; past it, it is stopped and recorded too_complex (default {Limits.memory_mb})")
+    g.add_argument("--retry-failed", action="store_true",
+                   help="extract again the documents whose record says too_complex or crashed (e.g. with higher limits)")
+    g.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="local: a process pool on this machine; dask: a Dask cluster (pip install 'gongkai[dask]')")
+    g.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+                   "(default: a local cluster of --workers processes)")
+    g.add_argument("--batch-size", type=int, default=32, help="documents per Dask task (default 32)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开工作年度报告 → validated datasets")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -206,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "stored document lacking a record at this extractor version, into DATA/records")
     p.add_argument("--json", action="store_true", help="one JSON object per line per document")
     p.add_argument("--data-dir", default="data", help="the raw store to extract when no files are named")
+    _add_extract_flags(p)
     p.set_defaults(func=cmd_extract)
     ing = sub.add_parser("ingest", help="add report files already on disk to the raw store")
     ing.add_argument("paths", nargs="+", help="files or folders (HTML, text, PDF, Word)")
@@ -214,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     ing.set_defaults(func=cmd_ingest)
     bd = sub.add_parser("build", help="extract what is not yet extracted, then write the dataset from the records")
     bd.add_argument("--data-dir", default="data")
+    _add_extract_flags(bd)
     bd.set_defaults(func=cmd_build)
     from dataset.query import METRICS
 
@@ -239,7 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
     from cli import crawl as crawl_cli
 
     crawl_cli.add_parser(sub)
-    crawl_cli.add_demo_parser(sub).set_defaults(func=cmd_demo)
+    demo = crawl_cli.add_demo_parser(sub)
+    _add_extract_flags(demo)
+    demo.set_defaults(func=cmd_demo)
     return parser
 
 
