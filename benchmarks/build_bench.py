@@ -17,8 +17,9 @@ from pathlib import Path
 
 from dataset.build import build
 from dataset.tables import Provenance
+from demo import synth
 from extract import checks as checks_mod
-from gongkai import schema, synth
+from gongkai import schema
 from gongkai.model import Cell, CellState, ExtractResult, ExtractStatus
 
 

@@ -1,54 +1,96 @@
-"""PDF extraction speed: the two corpus PDFs end to end (extract_document: pdfplumber text and
-ruled tables, then mapping and checks), in pages per second, beside the corpus HTML pages.
+"""PDF speed on the corpus PDFs, side by side in one run (pages per second, median of repeats,
+interleaved so that machine noise hits every contender alike):
 
-An HTML report is one page; a PDF report is 5-6. Both figures are medians over repeats, run
-interleaved so machine noise hits both.
+* `read_pdf`: the project's reader (pdfium characters and rules → grids, text, title);
+* `extract_document`: the same end to end (reader, mapping, checks);
+* pdfplumber's `extract_words` on every page (pdfminer's interpreter: the old reader's floor);
+* pypdfium2's plain text extraction (`get_text_bounded` on every page: pdfium's floor).
+
+Each figure is given in wall time and in CPU time of this process (pages per CPU-second: the
+per-core figure, less inflated when other processes share the machine). The corpus HTML pages are
+timed alongside, for scale: an HTML report is one page.
 """
 
 from __future__ import annotations
 
-import functools
 import io
-
-import pdfplumber
+import os
+import time
+from collections.abc import Callable
 
 from benchmarks.extract_bench import DOCS, corpus_html, median_time
 from extract.document import extract_document
+from extract.readers.pdf import page_count, read_pdf
+
+
+def _plumber_words(data: bytes) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            page.extract_words()
+
+
+def _pdfium_text(data: bytes) -> None:
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(data)
+    try:
+        for page in doc:
+            textpage = page.get_textpage()
+            textpage.get_text_bounded()
+            textpage.close()
+            page.close()
+    finally:
+        doc.close()
 
 
 def main(repeat: int = 5) -> dict[str, float]:
     pdfs = [(p.name, p.read_bytes()) for p in sorted(DOCS.glob("pdf_*.pdf"))]
-    html = corpus_html()
-    pages = {}
+    pages = sum(page_count(data) for _name, data in pdfs)
     for name, data in pdfs:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages[name] = len(pdf.pages)
         status = extract_document(data, name).status
         if status != "extracted":  # timing a failure would mislead
             raise RuntimeError(f"{name}: {status}")
+    html = corpus_html()
 
-    def run_html() -> None:
-        for name, data in html:
-            extract_document(data, name)
+    def over_pdfs(fn: Callable[[bytes], object]) -> Callable[[], None]:
+        def run() -> None:
+            for _name, data in pdfs:
+                fn(data)
+        return run
 
-    per_pdf = {name: 0.0 for name, _ in pdfs}
+    contenders: dict[str, Callable[[], None]] = {
+        "read_pdf (pdfium reader)": over_pdfs(read_pdf),
+        "extract_document, end to end": over_pdfs(lambda d: extract_document(d, "x.pdf")),
+        "pdfplumber extract_words": over_pdfs(_plumber_words),
+        "pypdfium2 plain text": over_pdfs(_pdfium_text),
+    }
+    wall = dict.fromkeys(contenders, 0.0)
+    cpu = dict.fromkeys(contenders, 0.0)
     t_html = 0.0
+    for fn in contenders.values():
+        fn()  # warm
     for _ in range(3):  # interleave
-        for name, data in pdfs:
-            per_pdf[name] += median_time(functools.partial(extract_document, data, name), repeat) / 3
-        t_html += median_time(run_html, repeat) / 3
-    out: dict[str, float] = {}
-    print(f"corpus PDFs, extract_document end to end (median of {repeat}, 3 rounds):")
-    for name, secs in per_pdf.items():
-        n = pages[name]
-        print(f"  {name:42s} {n} pages  {secs * 1000:7.1f} ms  {n / secs:6.1f} pages/s  {secs / n * 1000:6.1f} ms/page")
-        out[f"{name}_pages_per_s"] = n / secs
-    total_pages, total_s = sum(pages.values()), sum(per_pdf.values())
+        for label, fn in contenders.items():
+            wall[label] += median_time(fn, repeat) / 3
+            cpu[label] += median_time(fn, repeat, time.process_time) / 3
+        t_html += median_time(lambda: [extract_document(d, n) for n, d in html], repeat) / 3
+    rate = {label: pages / s for label, s in wall.items()}
+    per_cpu = {label: pages / s for label, s in cpu.items()}
+    ours, ours_cpu = rate["read_pdf (pdfium reader)"], per_cpu["read_pdf (pdfium reader)"]
+    load = os.getloadavg()[0]
+    print(f"corpus PDFs ({len(pdfs)} files, {pages} pages), median of {repeat}, 3 interleaved rounds "
+          f"(load average {load:.1f} on {os.cpu_count()} cores):")
+    print(f"  {'':32s} {'pages/s':>9s} {'per CPU-s':>10s}  reader is")
+    for label in contenders:
+        print(f"  {label:32s} {rate[label]:9.1f} {per_cpu[label]:10.1f}  {ours_cpu / per_cpu[label]:5.2f}x this (CPU)")
     html_ms = t_html / len(html) * 1000
-    print(f"  all PDFs: {total_pages / total_s:6.1f} pages/s ({total_s / total_pages * 1000:.1f} ms/page)")
-    print(f"corpus HTML pages (2019+ format, {len(html)}): {html_ms:6.1f} ms/page ({1000 / html_ms:.1f} pages/s)")
-    print(f"a PDF page costs {total_s / total_pages * 1000 / html_ms:.1f}x an HTML report page")
-    out.update(pdf_pages_per_s=total_pages / total_s, pdf_ms_per_page=total_s / total_pages * 1000, html_ms_per_page=html_ms)
+    print(f"corpus HTML pages (2019+ format, {len(html)}): {html_ms:6.1f} ms/page end to end")
+    out = {"read_pdf_pages_per_s": ours, "read_pdf_pages_per_cpu_s": ours_cpu,
+           "extract_pdf_pages_per_cpu_s": per_cpu["extract_document, end to end"],
+           "pdfplumber_words_pages_per_cpu_s": per_cpu["pdfplumber extract_words"],
+           "pdfium_text_pages_per_cpu_s": per_cpu["pypdfium2 plain text"], "html_ms_per_page": html_ms}
     return out
 
 

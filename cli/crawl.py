@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-pages", type=int, default=None, help="stop after this many requests, robots.txt included; run again to resume")
     p.add_argument("--dry-run", action="store_true", help="list what would be fetched, fetch nothing")
     p.add_argument("--quiet", action="store_true", help="no live progress")
+    p.add_argument("--max-list-pages", type=int, default=100,
+                   help="pages of one listing: what it declares, but no more than this (default 100)")
+    p.add_argument("--json", action="store_true", help="print the run summary as JSON on stdout instead of a table")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -82,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     cfg = CrawlConfig(data_dir=args.data_dir, delay=2.0 if args.delay is None else args.delay,
                       allow_hosts=frozenset(h.lower() for h in args.allow_host), max_pages=args.max_pages,
-                      max_depth=args.max_depth, max_hosts=args.max_hosts, probe=args.probe)
+                      max_depth=args.max_depth, max_hosts=args.max_hosts, probe=args.probe,
+                      max_list_pages=args.max_list_pages)
     return _execute(cfg, selected, args, console)
 
 
@@ -99,7 +104,7 @@ def run_demo(args: argparse.Namespace) -> int:
                       f"({', '.join(s.base for s in portal.sites)})")
         cfg = CrawlConfig(data_dir=args.data_dir, delay=0.2 if args.delay is None else args.delay,
                           allow_hosts=frozenset({"127.0.0.1"}), max_pages=args.max_pages,
-                          block_backoff=1.0, backoff_base=0.2, total_timeout=10.0)
+                          block_backoff=1.0, backoff_base=0.2, total_timeout=10.0, max_list_pages=args.max_list_pages)
         return _execute(cfg, portal.sources, args, console)
     finally:
         portal.stop()
@@ -138,16 +143,44 @@ def _execute(cfg: CrawlConfig, sources: list[Source], args: argparse.Namespace, 
     except CrawlLocked as e:
         console.print(f"[red]{e}[/red]")
         return 1
-    out = Console()
-    if not out.is_terminal:  # piped or logged: no terminal width to respect
-        out = Console(width=140)
-    out.print(probe_table(summary) if cfg.probe else summary_table(summary))
+    if args.json:
+        print(json.dumps(summary.to_json(), ensure_ascii=False, indent=1))
+    else:
+        out = Console()
+        if not out.is_terminal:  # piped or logged: no terminal width to respect
+            out = Console(width=140)
+        out.print(probe_table(summary) if cfg.probe else summary_table(summary))
     for err in summary.errors:
         console.print(f"[red]{err}[/red]")
-    state = "finished" if summary.finished else f"open: {summary.pending} URL(s) pending, run again to resume"
-    console.print(f"run {summary.run_id} ({'resumed' if summary.resumed else 'new'}): {summary.requests} requests, "
-                  f"{state}; store: {cfg.data_dir}")
+    for line in truth_lines(summary):
+        console.print(line, markup=False, highlight=False)
     return 0
+
+
+def truth_lines(summary: CrawlSummary) -> list[str]:
+    """What the run could not do, said plainly: deferred URLs, incomplete listings, blocked hosts,
+    robots-disallowed URLs; "finished" alone only when none of these applies."""
+    lines = [f"listing: {x.source} {x.url}: {x.status}, {x.reason}" for x in summary.listings if x.status == "continues"]
+    for x in summary.incomplete_listing:
+        lines.append(f"incomplete listing: {x.source} {x.url}: {x.reason}" + (f" ({x.detail})" if x.detail else ""))
+    if summary.blocked_hosts:
+        lines.append(f"blocked hosts (left alone this run): {', '.join(summary.blocked_hosts)}")
+    if summary.robots_disallowed:
+        lines.append(f"robots.txt disallows {summary.robots_disallowed} URL(s): not fetched")
+    if not summary.finished:
+        state = f"open: {summary.pending} URL(s) pending, run again to resume"
+    else:
+        parts = []
+        if summary.deferred:
+            n = sum(summary.deferred.values())
+            why = ", ".join(f"{k}: {v}" for k, v in sorted(summary.deferred.items()))
+            parts.append(f"{n} URL(s) deferred to the next run ({why})")
+        if summary.incomplete_listing:
+            parts.append(f"{len(summary.incomplete_listing)} incomplete listing(s)")
+        state = "finished" if not parts else "finished, but " + "; ".join(parts)
+    lines.append(f"run {summary.run_id} ({'resumed' if summary.resumed else 'new'}): {summary.requests} requests, "
+                 f"{state}")
+    return lines
 
 
 class _Progress:
@@ -180,36 +213,46 @@ class _Progress:
 
 
 def probe_table(summary: CrawlSummary) -> Table:
-    """Per source: did the entry page answer, and does it still link to reports or columns?"""
+    """Per source: did the entry page answer, does it still link to reports or columns, and does what
+    it declares (records, pages) add up with what a crawl would fetch?"""
     today = date.today().isoformat()
     t = Table(title="probe of entry pages", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1),
               caption="verdict ok → set last_verified in crawler/sources.toml; anything else: check the entry URL")
-    for head in ("source", "report links", "list links", "verdict"):
-        t.add_column(head, justify="left" if head in ("source", "verdict") else "right", no_wrap=True)
+    for head in ("source", "report links", "list links", "listing", "last verified", "verdict"):
+        t.add_column(head, justify="right" if head in ("report links", "list links") else "left", no_wrap=True)
+    listings: dict[str, list[str]] = {}
+    incomplete = {x.source for x in summary.incomplete_listing}
+    for x in summary.listings:
+        listings.setdefault(x.source, []).append(x.status)
     for name, st in sorted(summary.sources.items()):
         if st.blocked:
             verdict = "blocked"
-        elif st.failed or (not st.pages and not st.not_modified):
+        elif st.failed or (not st.pages and not st.not_modified and not st.reports):
             verdict = "failed"
+        elif name in incomplete:
+            verdict = "incomplete_listing: declares more than discovery can reach"
         elif st.linked_reports:
             verdict = f"ok (last_verified = \"{today}\")"
         elif st.linked_lists:
             verdict = "columns only: reports may sit one level down"
         else:
             verdict = "no report links: path drift?"
-        t.add_row(name, str(st.linked_reports), str(st.linked_lists), verdict)
+        t.add_row(name, str(st.linked_reports), str(st.linked_lists), "; ".join(listings.get(name, [])) or "-",
+                  st.last_verified, verdict)
     return t
 
 
 def summary_table(summary: CrawlSummary) -> Table:
     t = Table(title=f"crawl run {summary.run_id}", box=box.SIMPLE_HEAD, pad_edge=False, padding=0,
-              caption="files = attachments; 304 = unchanged (conditional GET); skipped = robots.txt disallow")
+              caption="files = attachments; 304 = unchanged (conditional GET); skipped = robots.txt disallow;"
+                      " deferred = left for the next run; incomplete = listings that declare more than was found")
     cols = (("pages", "pages"), ("reports", "reports"), ("attachments", "files"), ("new", "new"),
             ("changed", "changed"), ("not_modified", "304"), ("blocked", "blocked"), ("failed", "failed"),
-            ("skipped", "skipped"))
+            ("skipped", "skipped"), ("deferred", "deferred"), ("incomplete_listings", "incomplete"))
     t.add_column("source", no_wrap=True, overflow="ellipsis", max_width=24)
     for _attr, head in cols:
         t.add_column(head, justify="right", no_wrap=True, min_width=len(head))
+    t.add_column("verified", no_wrap=True)
     for name, st in sorted(summary.sources.items()):
-        t.add_row(name, *(str(getattr(st, attr)) for attr, _h in cols))
+        t.add_row(name, *(str(getattr(st, attr)) for attr, _h in cols), st.last_verified)
     return t

@@ -126,6 +126,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
         for ident in schema.identities(table, version):
             if args.identities:
                 print(f"  {ident.rule}: {ident.description}")
+        for fact in schema.prose_facts(version):
+            if args.identities and fact.table == table:
+                print(f"  {fact.rule}: {fact.name} restated in the text = {' + '.join(r + '.' + c for _, r, c in fact.cells)}")
     return 0
 
 

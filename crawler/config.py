@@ -32,3 +32,7 @@ class CrawlConfig:
     total_timeout: float = 60.0
     log_path: Path | None = None  # JSON lines; default data_dir/logs/crawl-<run>.jsonl
     probe: bool = False  # fetch entry pages only and count the links they yield (checks registry entries)
+    max_list_pages: int = 100  # pages of one listing: what it declares, but no more than this (createPageHTML(100000, …))
+    max_source_list_pages: int = 1000  # list pages per source, a backstop against pagers that spawn pagers
+    parse_in_thread_bytes: int = 256 * 1024  # list pages this big are parsed in a worker thread, off the event loop
+    robots_max_bytes: int = 500 * 1024  # RFC 9309: at least the first 500 KiB of robots.txt are parsed

@@ -12,6 +12,7 @@ import ipaddress
 import re
 import socket
 import time
+import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,11 +21,13 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from crawler.addrguard import address_refused
 from crawler.netguard import guarded_transport
-from crawler.select import host_allowed, is_private_host
+from crawler.select import host_allowed
 from gongkai.model import FetchStatus
+from gongkai.store.iri import iri_to_uri
 
-__all__ = ["FetchConfig", "FetchResult", "Fetcher", "classify_block", "parse_retry_after"]
+__all__ = ["FetchConfig", "FetchResult", "Fetcher", "Resolver", "classify_block", "parse_retry_after"]
 
 USER_AGENT = "gongkai/0.1 (research crawler for government disclosure reports; polite; +robots.txt)"
 
@@ -55,10 +58,12 @@ class FetchResult:
     hops: list[tuple[str, int, dict[str, str]]] = field(default_factory=list)  # redirect responses seen
     request_headers: dict[str, str] = field(default_factory=dict)
 
+    cut_at_cap: bool = False  # `fetch(truncate=True)`: the body is the first max_bytes only (robots.txt)
+
     @property
     def retryable(self) -> bool:
         return self.status in (FetchStatus.TIMEOUT, FetchStatus.NETWORK_ERROR, FetchStatus.SERVER_ERROR,
-                               FetchStatus.RATE_LIMITED)
+                               FetchStatus.RATE_LIMITED, FetchStatus.TRUNCATED)
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -98,6 +103,10 @@ def classify_block(http_status: int, body: bytes, content_type: str) -> str | No
 
 class _TooLarge(Exception):
     pass
+
+
+class _Truncated(Exception):
+    """The body ended before the length the response declared."""
 
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -142,14 +151,15 @@ class Fetcher:
         host = (parts.hostname or "").lower()
         if host in self.config.allow_hosts:
             return None
-        if is_private_host(host):
-            return f"private address {host}"
+        why = address_refused(host)
+        if why or host == "localhost" or host.endswith(".localhost"):
+            return f"refused address {why or host}"
         if not host_allowed(host, self.config.allow_hosts):
             return f"host {host} not on the allow-list"
         return None
 
     async def _check_resolved(self, url: str) -> str | None:
-        """A host name that resolves to a private/loopback/link-local address is refused too.
+        """A host name that resolves to an address that is not globally routable is refused too.
         (Checked once per host per run; httpx resolves again when connecting, so this guards against
         misconfigured or hostile DNS records, not against a resolver that changes its answer.)"""
         parts = urlsplit(url)
@@ -162,12 +172,14 @@ class Fetcher:
                 self._resolved[host] = await self._resolve(host, port)
             except OSError as e:
                 raise httpx.ConnectError(f"cannot resolve {host}: {e}") from e
-        bad = [ip for ip in self._resolved[host] if is_private_host(ip)]
-        return f"{host} resolves to private address {bad[0]}" if bad else None
+        bad = [why for ip in self._resolved[host] if (why := address_refused(ip))]
+        return f"{host} resolves to refused address {bad[0]}" if bad else None
 
     async def fetch(self, url: str, *, method: str = "GET", form: dict[str, str] | None = None,
                     etag: str | None = None, last_modified: str | None = None,
-                    max_bytes: int | None = None) -> FetchResult:
+                    max_bytes: int | None = None, truncate: bool = False) -> FetchResult:
+        """`truncate=True` keeps the first `max_bytes` of a longer body instead of failing (robots.txt:
+        RFC 9309 asks to parse at least the first 500 KiB)."""
         start = time.monotonic()
         result = FetchResult(url=url, final_url=url, status=FetchStatus.NETWORK_ERROR)
         problem = self.check_target(url)
@@ -178,20 +190,28 @@ class Fetcher:
                     result.status, result.error = FetchStatus.HOST_NOT_ALLOWED, problem
                     result.elapsed = time.monotonic() - start
                     return result
-                await self._follow(result, method, form, etag, last_modified, max_bytes or self.config.max_bytes)
+                await self._follow(result, method, form, etag, last_modified, max_bytes or self.config.max_bytes,
+                                   truncate)
         except TimeoutError:
             result.status, result.error = FetchStatus.TIMEOUT, f"no complete response in {self.config.total_timeout}s"
         except httpx.TimeoutException as e:
             result.status, result.error = FetchStatus.TIMEOUT, f"{type(e).__name__}: {e}"
         except _TooLarge as e:
             result.status, result.error, result.body = FetchStatus.TOO_LARGE, str(e), b""
+        except _Truncated as e:
+            result.status, result.error = FetchStatus.TRUNCATED, str(e)
+        except httpx.RemoteProtocolError as e:
+            # h11 says so when the connection closes before the declared Content-Length
+            short = "complete message body" in str(e) or "incomplete" in str(e).lower()
+            result.status = FetchStatus.TRUNCATED if short else FetchStatus.NETWORK_ERROR
+            result.error = f"{type(e).__name__}: {e}"
         except (httpx.TransportError, httpx.InvalidURL, httpx.DecodingError) as e:
             result.status, result.error = FetchStatus.NETWORK_ERROR, f"{type(e).__name__}: {e}"
         result.elapsed = time.monotonic() - start
         return result
 
     async def _follow(self, result: FetchResult, method: str, form: dict[str, str] | None, etag: str | None,
-                      last_modified: str | None, max_bytes: int) -> None:
+                      last_modified: str | None, max_bytes: int, truncate: bool = False) -> None:
         url = result.url
         seen = {url}
         for _hop in range(self.config.max_redirects + 1):
@@ -209,7 +229,7 @@ class Fetcher:
                 result.headers = dict(resp.headers)
                 if resp.is_redirect and "location" in resp.headers:
                     result.hops.append((url, resp.status_code, dict(resp.headers)))
-                    nxt = urljoin(url, resp.headers["location"])
+                    nxt = iri_to_uri(urljoin(url, _location(resp)))
                     result.redirects.append(nxt)
                     problem = self.check_target(nxt) or await self._check_resolved(nxt)
                     if problem:
@@ -224,7 +244,7 @@ class Fetcher:
                     if resp.status_code in (301, 302, 303) and method == "POST":
                         method, form = "GET", None  # as browsers do; 307/308 keep the method
                     continue
-                result.body = await _read_capped(resp, max_bytes)
+                result.body, result.cut_at_cap = await _read_capped(resp, max_bytes, truncate)
             finally:
                 await resp.aclose()
             self._classify(result, resp)
@@ -254,15 +274,65 @@ class Fetcher:
             result.status = FetchStatus.FETCHED
 
 
-async def _read_capped(resp: httpx.Response, max_bytes: int) -> bytes:
+def _location(resp: httpx.Response) -> str:
+    """The Location header as the server meant it: servers send raw UTF-8 IRIs, which httpx decodes as
+    Latin-1."""
+    raw = next((v for k, v in resp.headers.raw if k.lower() == b"location"), b"")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return resp.headers["location"]
+
+
+async def _read_capped(resp: httpx.Response, max_bytes: int, truncate: bool = False) -> tuple[bytes, bool]:
+    """(body, cut at the cap). A body over the cap fails (`too_large`) unless `truncate`; a body
+    shorter than its Content-Length, or a gzip/deflate stream that stops before its end, fails as
+    `truncated` (never stored as if complete)."""
     declared = resp.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
+    if declared and declared.isdigit() and int(declared) > max_bytes and not truncate:
         raise _TooLarge(f"declared {declared} bytes > cap {max_bytes}")
+    encoding = resp.headers.get("content-encoding", "").strip().lower()
+    inflate = _Inflater(encoding) if encoding in ("gzip", "x-gzip", "deflate") else None
     chunks: list[bytes] = []
     size = 0
-    async for chunk in resp.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
+    stream = resp.aiter_raw() if inflate else resp.aiter_bytes()
+    async for raw in stream:
+        chunk = inflate.feed(raw) if inflate else raw
+        if size + len(chunk) > max_bytes:
+            if truncate:
+                chunks.append(chunk[: max_bytes - size])
+                return b"".join(chunks), True
             raise _TooLarge(f"body over cap {max_bytes} bytes")
+        size += len(chunk)
         chunks.append(chunk)
-    return b"".join(chunks)
+    bodyless = resp.request.method == "HEAD" or resp.status_code in (204, 304) or resp.status_code < 200
+    if declared and declared.isdigit() and resp.num_bytes_downloaded < int(declared) and not bodyless:
+        raise _Truncated(f"body ended after {resp.num_bytes_downloaded} of {declared} bytes")
+    if inflate and not bodyless and resp.num_bytes_downloaded and not inflate.done:
+        raise _Truncated(f"{encoding} stream ended before its end ({resp.num_bytes_downloaded} bytes received)")
+    return b"".join(chunks), False
+
+
+class _Inflater:
+    """gzip/deflate decoding that knows whether the stream reached its end (httpx's decoder does not
+    say: a cut gzip stream decodes to a shorter body without an error)."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self._d = zlib.decompressobj(zlib.MAX_WBITS | 16 if encoding != "deflate" else zlib.MAX_WBITS)
+        self._first = True
+
+    def feed(self, data: bytes) -> bytes:
+        try:
+            out = self._d.decompress(data)
+        except zlib.error:
+            if not (self._first and self.encoding == "deflate"):
+                raise httpx.DecodingError(f"bad {self.encoding} stream") from None
+            self._d = zlib.decompressobj(-zlib.MAX_WBITS)  # "deflate" sent as a raw stream, as some servers do
+            out = self._d.decompress(data)
+        self._first = False
+        return out
+
+    @property
+    def done(self) -> bool:
+        return self._d.eof

@@ -1,5 +1,6 @@
 """Connect only to the addresses that were checked: the crawler's own resolver runs at connect time,
-and a name that resolves to a private, loopback or link-local address is refused there — so a DNS
+and a name that resolves to an address that is not globally routable (crawler/addrguard.py) is
+refused there — so a DNS
 answer that changes between the check and the connection (rebinding) cannot reach the inside.
 
 Hosts on the explicit allow-list (127.0.0.1 in tests, registered bare-IP portals) skip the address
@@ -16,7 +17,7 @@ from collections.abc import Awaitable, Callable
 import httpcore
 import httpx
 
-from crawler.select import is_private_host
+from crawler.addrguard import address_refused
 
 __all__ = ["GuardedBackend", "guarded_transport"]
 
@@ -40,9 +41,9 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         if not addresses:
             raise httpcore.ConnectError(f"no address for {host}")
         if host.lower() not in self._allow:
-            bad = [a for a in addresses if is_private_host(a)]
+            bad = [why for a in addresses if (why := address_refused(a))]
             if bad:
-                raise httpcore.ConnectError(f"refused: {host} resolves to private address {bad[0]}")
+                raise httpcore.ConnectError(f"refused: {host} resolves to refused address {bad[0]}")
         return await self._inner.connect_tcp(addresses[0], port, timeout=timeout, local_address=local_address,
                                              socket_options=socket_options)
 

@@ -2,8 +2,9 @@
 
 Each host has a slot with its own delay (the configured delay, raised by robots `Crawl-delay` and by
 `Retry-After`; never lowered by either). The slot is an asyncio lock plus the earliest time of the next request, so one
-waiting host never stalls others. robots.txt follows RFC 9309: 2xx → parsed (protego), 4xx → allow
-all, 5xx / network failure → disallow everything *for now* and ask again after `robots_retry`.
+waiting host never stalls others. robots.txt follows RFC 9309: 2xx → parsed (protego; the first 500
+KiB of a bigger file), 4xx → allow all, 5xx / 429 / network failure → disallow everything *for now*
+and ask again after `robots_retry`.
 The clock and sleep are injected; nothing here patches or reads global time except through them.
 """
 
@@ -70,11 +71,19 @@ class RobotsRules:
         return float(d) if d is not None else None
 
 
-def rules_from_response(http_status: int | None, body: bytes, now: float) -> RobotsRules:
+ROBOTS_PARSE_BYTES = 500 * 1024  # RFC 9309 §2.5: parse at least the first 500 KiB
+
+
+def rules_from_response(http_status: int | None, body: bytes, now: float, *, cut: bool = False) -> RobotsRules:
+    """RFC 9309 §2.3.1: 2xx → parse (only the first 500 KiB of a longer file: `cut`, the last partial
+    line dropped); 4xx → no restrictions, except 429, which is a request to slow down and is treated
+    like 5xx; 5xx or no answer → disallow everything for now."""
     if http_status is not None and 200 <= http_status < 300:
+        if cut:
+            body = body[: body.rfind(b"\n") + 1]
         text = body.decode("utf-8", errors="replace")
         return RobotsRules("parsed", Protego.parse(text), now)
-    if http_status is not None and 400 <= http_status < 500:
+    if http_status is not None and 400 <= http_status < 500 and http_status != 429:
         return RobotsRules("missing", None, now)
     return RobotsRules("unavailable", None, now)
 

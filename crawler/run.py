@@ -15,20 +15,18 @@ import time
 import traceback
 from collections.abc import Callable
 from typing import Any, TextIO
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from crawler.config import CrawlConfig
-from crawler.discover import Link, Page, discover
-from crawler.fetch import FetchConfig, Fetcher, FetchResult
+from crawler.fetch import FetchConfig, Fetcher, FetchResult, Resolver
+from crawler.intake import Intake
 from crawler.lock import StoreLock
 from crawler.polite import Politeness, rules_from_response
 from crawler.retry import RetryPolicy, with_retries
-from crawler.select import canonical_url, host_allowed
+from crawler.select import canonical_url, host_allowed, twin_key
 from crawler.sites import Source
-from crawler.summary import CrawlSummary, SourceStats
-from gongkai.decode import decode
+from crawler.summary import CrawlSummary, SourceStats, listing_status
 from gongkai.model import FetchStatus
-from gongkai.sniff import MIME, sniff
 from gongkai.store import FrontierItem, RawStore
 from gongkai.store.raw import utc_now
 
@@ -40,7 +38,7 @@ Event = dict[str, Any]
 
 class Crawler:
     def __init__(self, config: CrawlConfig, sources: list[Source], *, on_event: Callable[[Event], None] | None = None,
-                 politeness: Politeness | None = None) -> None:
+                 politeness: Politeness | None = None, resolve: Resolver | None = None) -> None:
         self.cfg = config
         self.sources = {s.name: s for s in sources}
         extra = set(config.allow_hosts)
@@ -54,12 +52,14 @@ class Crawler:
                                         allow_hosts=self.allow)
         self.store: RawStore | None = None
         self.fetcher: Fetcher | None = None
+        self.intake: Intake | None = None
         self.summary: CrawlSummary | None = None
         self.run_id = 0
         self._requests = 0
         self._log: TextIO | None = None
         self._blocks: dict[str, int] = {}
         self.refused: list[str] = []
+        self._resolve = resolve  # DNS lookups (the system resolver unless given: tests map names to addresses)
 
     # ------------------------------------------------------------------ setup
     def _seed(self, store: RawStore) -> int:
@@ -70,7 +70,8 @@ class Crawler:
                 self.refused.append(f"{s.name}: host of {url} is not .gov.cn or registered (--allow-host)")
                 continue
             n += store.state.enqueue(url=url, kind="list", source=s.name, host=urlsplit(url).netloc,
-                                     family=s.family, depth=0)
+                                     family=s.family, depth=0, key=twin_key(url), iri=s.entry,
+                                     reason="seed" if s.name.startswith("seed:") else "registry_entry")
         return n
 
     def plan(self) -> list[FrontierItem]:
@@ -98,7 +99,9 @@ class Crawler:
         log_path = self.cfg.log_path or self.cfg.data_dir / "logs" / f"crawl-{self.run_id}.jsonl"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(log_path, "a", encoding="utf-8")  # noqa: SIM115 - closed in finally
-        self.fetcher = Fetcher(self.fetch_config)
+        self.fetcher = Fetcher(self.fetch_config, resolve=self._resolve)
+        self.intake = Intake(self.cfg, store, self.sources, self.allow, self.run_id, self._stats_for, self._emit,
+                             self._note_error)
         try:
             self._seed(store)
             for msg in self.refused:
@@ -111,12 +114,43 @@ class Crawler:
                 store.state.finish_run(self.run_id, utc_now())
                 self.summary.finished = True
             self.summary.requests = self._requests
-            self._emit("run_finished", finished=self.summary.finished, pending=pending, requests=self._requests)
+            self._account(store)
+            s = self.summary
+            self._emit("run_finished", finished=s.finished, complete=s.complete, pending=pending,
+                       requests=self._requests, deferred=s.deferred, blocked_hosts=s.blocked_hosts,
+                       robots_disallowed=s.robots_disallowed,
+                       incomplete_listing=[{"source": x.source, "url": x.url, "reason": x.reason}
+                                           for x in s.incomplete_listing])
             return self.summary
         finally:
+            self.intake.close()
             await self.fetcher.aclose()
             self._log.close()
             store.close()
+
+    def _account(self, store: RawStore) -> None:
+        """The truthful part of the summary: what was deferred, blocked, disallowed, left incomplete."""
+        assert self.summary is not None
+        s, state = self.summary, store.state
+        for (source, outcome), n in state.count_outcomes("deferred").items():
+            s.deferred[outcome] = s.deferred.get(outcome, 0) + n
+            s.stats(source).deferred += n
+        assert self.intake is not None
+        for source, n in self.intake.list_bound_hits.items():
+            key = f"bound_{self.cfg.max_source_list_pages}_list_pages_per_source"
+            s.deferred[key] = s.deferred.get(key, 0) + n
+            s.stats(source).deferred += n
+        s.robots_disallowed = sum(n for (_src, out), n in state.count_outcomes("skipped").items()
+                                  if out == FetchStatus.ROBOTS_DISALLOWED)
+        s.blocked_hosts = sorted({r["host"] for r in state.query("SELECT host FROM hosts WHERE blocked=1")})
+        for row in state.listings(self.run_id):
+            st = listing_status(row, probe=self.cfg.probe)
+            s.listings.append(st)
+            if st.status == "incomplete":
+                s.incomplete_listing.append(st)
+                s.stats(st.source).incomplete_listings += 1
+        for name, src in self.sources.items():
+            s.stats(name).last_verified = src.last_verified
 
     def _budget_left(self) -> bool:
         return self.cfg.max_pages is None or self._requests < self.cfg.max_pages
@@ -150,7 +184,12 @@ class Crawler:
             if item is None:
                 return
             if self.polite.robots_due(host):
-                await self._fetch_robots(host, urlsplit(item.url).scheme)
+                refused = await self._fetch_robots(host, urlsplit(item.url).scheme)
+                if refused:  # the host itself may not be dialled (its name resolves to a refused address)
+                    n = state.park_host(host, "failed", FetchStatus.HOST_NOT_ALLOWED, self.run_id, error=refused)
+                    self._stats(item).failed += n
+                    self._emit("host_refused", host=host, error=refused, urls=n)
+                    return
                 continue
             rules = self.polite.robots[host]
             asked = rules.crawl_delay(self.fetch_config.user_agent)
@@ -172,7 +211,7 @@ class Crawler:
                 continue
             try:
                 result = await self._fetch_with_retries(item, slot)
-                stop = self._handle(item, result)
+                stop = await self._handle(item, result)
             except Exception as e:  # a bug of ours on this URL: record it on the URL and move on
                 digest = hashlib.sha256(traceback.format_exc().encode()).hexdigest()[:12]
                 state.mark(item.key, "failed", outcome="crashed", run_id=self.run_id,
@@ -183,23 +222,26 @@ class Crawler:
             if stop:
                 return
 
-    async def _fetch_robots(self, host: str, scheme: str) -> None:
+    async def _fetch_robots(self, host: str, scheme: str) -> str | None:
+        """Fetch and apply robots.txt; the reason when the host may not be contacted at all."""
         assert self.fetcher is not None and self.store is not None
         slot = self.polite.slot(host)
         url = f"{scheme}://{host}/robots.txt"
         async with slot:
             self._requests += 1
-            r = await self.fetcher.fetch(url, max_bytes=512 * 1024)
-        code = r.http_status if r.status not in (FetchStatus.TIMEOUT, FetchStatus.NETWORK_ERROR) else None
-        if r.status in (FetchStatus.REDIRECT_REJECTED, FetchStatus.REDIRECT_LOOP, FetchStatus.TOO_LARGE):
-            code = 404  # unusable file: RFC 9309 treats "unavailable" (4xx-like) as allow
-        rules = rules_from_response(code, r.body, self.polite.clock())
+            r = await self.fetcher.fetch(url, max_bytes=self.cfg.robots_max_bytes, truncate=True)
+        unreachable = (FetchStatus.TIMEOUT, FetchStatus.NETWORK_ERROR, FetchStatus.TRUNCATED)
+        code = r.http_status if r.status not in unreachable else None
+        if r.status in (FetchStatus.REDIRECT_REJECTED, FetchStatus.REDIRECT_LOOP):
+            code = 404  # RFC 9309 §2.3.1.2: more than five redirects (or unusable ones) → "unavailable" → allow
+        rules = rules_from_response(code, r.body, self.polite.clock(), cut=r.cut_at_cap)
         self.polite.set_robots(host, rules, self.fetch_config.user_agent)
         self.store.state.set_host(host, utc_now(), robots_status=rules.status,
                                   crawl_delay=rules.crawl_delay(self.fetch_config.user_agent))
         if r.http_status is not None and r.body:
             self.store.archive(r.final_url, r.body, status=r.http_status, headers=r.headers)
-        self._log_fetch(url, host, None, r, outcome=f"robots_{rules.status}")
+        self._log_fetch(url, host, None, r, outcome=f"robots_{rules.status}" + ("_first_500KiB" if r.cut_at_cap else ""))
+        return r.error if r.status == FetchStatus.HOST_NOT_ALLOWED else None
 
     async def _fetch_with_retries(self, item: FrontierItem, slot: Any) -> FetchResult:
         assert self.store is not None
@@ -223,17 +265,17 @@ class Crawler:
             on_retry=lambda r: self._log_fetch(item.url, item.host, item.source, r, outcome=f"retry:{r.status}"))
 
     # ------------------------------------------------------------------ outcomes
-    def _handle(self, item: FrontierItem, r: FetchResult) -> bool:
+    async def _handle(self, item: FrontierItem, r: FetchResult) -> bool:
         """Store, discover, mark. True when the host should be left alone for the rest of the run."""
-        assert self.store is not None
+        assert self.store is not None and self.intake is not None
         state, st = self.store.state, self._stats(item)
         outcome: str = str(r.status)
         if r.status == FetchStatus.FETCHED:
-            outcome = self._store_and_discover(item, r)
+            outcome = await self.intake.store_and_discover(item, r)
             state.mark(item.key, "done", outcome=outcome, run_id=self.run_id)
         elif r.status == FetchStatus.NOT_MODIFIED:
             st.not_modified += 1
-            self._rediscover(item)
+            await self.intake.rediscover(item)
             state.mark(item.key, "done", outcome=outcome, run_id=self.run_id)
         elif r.status == FetchStatus.BLOCKED:
             st.blocked += 1
@@ -260,110 +302,23 @@ class Crawler:
 
     def _archive_transients(self, r: FetchResult) -> None:
         """Every response goes to WARC: redirect hops, 304s, block and error pages (retried ones too).
-        Only 2xx bodies are indexed as documents (by `_store_and_discover`)."""
+        Only complete 2xx bodies are indexed as documents (by `Intake.store_and_discover`)."""
         assert self.store is not None
         for url, code, headers in r.hops:
             self.store.archive(url, b"", status=code, headers=headers)
         skip = (FetchStatus.FETCHED, FetchStatus.TOO_LARGE,  # indexed by the caller / never read whole
                 FetchStatus.REDIRECT_REJECTED, FetchStatus.REDIRECT_LOOP)  # already a hop above
         if r.http_status is not None and r.status not in skip:
-            self.store.archive(r.final_url, r.body, status=r.http_status, headers=r.headers)
-
-    def _archive(self, item: FrontierItem, r: FetchResult) -> None:
-        """Non-2xx bodies (block pages, error pages) go to WARC as evidence, not to the document index."""
-        assert self.store is not None
-        self.store.archive(r.final_url, r.body, status=r.http_status or 0, headers=r.headers)
-
-    def _store_and_discover(self, item: FrontierItem, r: FetchResult) -> str:
-        assert self.store is not None
-        store, st = self.store, self._stats(item)
-        kind = {"list": "page", "report": "report", "attachment": "attachment"}[item.kind]
-        ctype = r.headers.get("content-type", "")
-        sniffed = sniff(r.body)
-        if item.kind == "attachment" and sniffed in ("html", "empty"):
-            st.failed += 1
-            self._archive(item, r)
-            return "not_an_attachment"
-        # indexed under the URL that served the bytes (after redirects), as the WARC record says
-        before = store.find(r.final_url, _sha(r.body))
-        doc = store.add(r.final_url, r.body, status=r.http_status or 200, headers=r.headers, kind=kind,
-                        parent_url=item.parent_url, title=item.title, report_year=item.report_year,
-                        method=item.method, request_headers=r.request_headers,
-                        request_body=_form_bytes(item.form), content_type=MIME.get(sniffed))
-        store.state.set_validators(item.url, r.headers.get("etag"), r.headers.get("last-modified"), doc.sha256,
-                                   final_url=r.final_url)
-        is_new = before is None
-        if item.kind == "list":
-            st.pages += 1
-        elif item.kind == "report":
-            st.reports += 1
-        else:
-            st.attachments += 1
-        if is_new and item.kind != "list":
-            if doc.version == 1:
-                st.new += 1
-            else:
-                st.changed += 1
-        if sniffed in ("html", "xml", "json", "text") and item.kind in ("list", "report"):
-            self._discover_from(item, r.final_url, r.body, ctype)
-        return "fetched" if is_new else "unchanged"
-
-    def _rediscover(self, item: FrontierItem) -> None:
-        """A 304 still yields links: read them from the stored copy. (Links of a page stored just
-        before a crash, or by a probe, would otherwise never be queued.)"""
-        assert self.store is not None
-        versions = self.store.versions(self.store.state.final_url(item.url))
-        if versions and item.kind in ("list", "report"):
-            doc = versions[-1]
-            body = self.store.read_body(doc)
-            if sniff(body) in ("html", "xml", "json", "text"):
-                self._discover_from(item, doc.url, body, doc.content_type)
-
-    def _discover_from(self, item: FrontierItem, url: str, body: bytes, ctype: str) -> None:
-        text, _enc = decode(body, ctype)
-        src = self.sources.get(item.source)
-        page = Page(url, text, ctype, item.kind, item.depth, item.form,
-                    dict(src.overrides) if src else {})
-        depth = int((src.overrides if src else {}).get("max_depth", self.cfg.max_depth))
-        try:
-            links = discover(page, max_depth=depth)
-        except Exception as e:  # our bug, not the site's: record it, keep the page, go on
-            self._note_error(f"discovery crashed on {item.url}: {type(e).__name__}: {e}")
-            links = []
-        self._enqueue(item, links)
-
-    def _enqueue(self, parent: FrontierItem, links: list[Link]) -> None:
-        """Add a page's links in one transaction: after a crash, all of them or none are queued."""
-        assert self.store is not None
-        if self.cfg.probe:  # count, follow nothing
-            st = self._stats(parent)
-            st.linked_reports += sum(1 for x in links if x.kind == "report")
-            st.linked_lists += sum(1 for x in links if x.kind == "list")
-            return
-        found = 0
-        with self.store.state.tx():
-            for link in links:
-                url = canonical_url(link.url)
-                host = urlsplit(url).hostname or ""
-                if urlsplit(url).scheme not in ("http", "https") or not host_allowed(host, self.allow):
-                    continue
-                kind = link.kind
-                if kind == "attachment" and parent.kind == "list" and link.parent_url is None:
-                    continue
-                new = self.store.state.enqueue(
-                    url=url, kind=kind, source=parent.source, host=urlsplit(url).netloc, family=link.family,
-                    method=link.method, form=link.form, parent_url=link.parent_url or parent.url,
-                    title=link.title or (parent.title if kind == "attachment" else None),
-                    report_year=link.report_year or (parent.report_year if kind == "attachment" else None),
-                    depth=parent.depth + (0 if link.same_depth else 1))
-                found += new and kind == "report"
-        if found:
-            self._emit("reports_found", source=parent.source, count=found)
+            cut = "disconnect" if r.status == FetchStatus.TRUNCATED else None
+            self.store.archive(r.final_url, r.body, status=r.http_status, headers=r.headers, truncated=cut)
 
     # ------------------------------------------------------------------ bookkeeping
     def _stats(self, item: FrontierItem) -> SourceStats:
+        return self._stats_for(item.source)
+
+    def _stats_for(self, source: str) -> SourceStats:
         assert self.summary is not None
-        return self.summary.stats(item.source)
+        return self.summary.stats(source)
 
     def _note_error(self, msg: str) -> None:
         assert self.summary is not None
@@ -388,10 +343,6 @@ class Crawler:
 
 def _sha(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
-
-
-def _form_bytes(form: dict[str, str] | None) -> bytes | None:
-    return urlencode(form).encode() if form else None
 
 
 def crawl(config: CrawlConfig, sources: list[Source], on_event: Callable[[Event], None] | None = None) -> CrawlSummary:

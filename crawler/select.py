@@ -1,107 +1,107 @@
-"""Is this link a report? Title patterns (portals.md §A5), report year, host allow-list, canonical URLs."""
+"""Which links to follow: report titles (decided by the shared classifier, `gongkai.classify`),
+column titles (navigate into them), the host allow-list, and canonical URLs (twins collapsed, IRIs
+turned into URIs)."""
 
 from __future__ import annotations
 
-import ipaddress
+import posixpath
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from crawler.addrguard import address_refused
+from gongkai.classify import Verdict, classify_title, normalize_title, report_year
+from gongkai.store.iri import iri_to_uri
 
 __all__ = [
     "canonical_url",
     "host_allowed",
     "is_column_title",
-    "is_private_host",
-    "is_report_title",
-    "report_year",
+    "link_verdict",
+    "twin_key",
+    "uri_from_iri",
 ]
 
-# traditional → simplified for the handful of characters that occur in report titles on mirrors
-_T2S = str.maketrans({"開": "开", "報": "报", "資": "资", "訊": "讯", "與": "与", "關": "关",
-                      "於": "于", "讀": "读", "議": "议", "規": "规", "範": "范", "積": "积", "務": "务",
-                      "縣": "县", "區": "区", "鎮": "镇", "鄉": "乡", "辦": "办", "處": "处", "廳": "厅",
-                      "門": "门", "財": "财", "統": "统", "計": "计", "圖": "图", "說": "说"})
-
-_SPACE = re.compile(r"[\s\u3000\xa0]+")
-
-# A report title names the disclosure report. Forms seen: 政府信息公开工作年度报告, 政府信息公开年度报告,
-# 信息公开工作年度报告, 年度…信息公开工作报告, 政务公开…年度报告 is NOT the same thing (rejected below).
-_REPORT = re.compile(
-    r"(?:政府)?信息公开(?:工作)?(?:年度)?报告"
-    r"|(?:19|20)\d{2}\s*年度?.*信息公开年报"  # 年报 counts only with a year; bare it is a column label
-)
-_REJECT = re.compile(
-    r"解读|图解|读懂|问答|通知|关于印发|关于做好|关于开展|格式|编制|模板|样本|公积金|绩效|上市公司|企业年度报告"
-    r"|条例|办法|规定|目录|指南|评估|考核|征求意见|工作要点|工作方案|统计公报|年鉴|决算|预算"
-)
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_COLUMN = re.compile(r"(?:公开|信息公开|部门|乡镇|街道|政府|单位|区县|县区|市级|镇街)?年报$|年度报告$|^(?:19|20)\d{2}\s*年度?$")
+_COLUMN = re.compile(r"(?:公开|信息公开|部门|乡镇|街道|政府|单位|区县|县区|市级|镇街)?年报$|年度报告$|^(?:19|20)\d{2}年度?$")
+_REPORTISH = re.compile("报告|報告|年报|年報|信息公开|信息公開|政务公开|政務公開")
+# Cheap pre-tests on the raw text (both scripts), so a 100k-link page does not send every menu item
+# through OpenCC: a title without these characters can be neither a report nor a column.
+_MAY_MATTER = re.compile("报|報|公开|公開")
+_MAY_BE_COLUMN = re.compile(r"年[报報]\s*$|年度[报報]告\s*$|^\s*(?:19|20)\d{2}\s*年度?\s*$")
 
 
-def normalize_title(title: str) -> str:
-    return _SPACE.sub("", title.replace("資訊", "信息").translate(_T2S))
-
-
-def is_report_title(title: str) -> bool:
-    t = normalize_title(title)
-    if not _REPORT.search(t):
-        return False
-    return not _REJECT.search(t)
-
-
-def report_year(title: str | None, url: str | None = None) -> int | None:
-    """The reporting year printed in the title (not the publish date); else a `fbtime=` URL parameter."""
-    if title:
-        m = _YEAR.search(normalize_title(title))
-        if m:
-            return int(m.group(1))
-    if url:
-        for k, v in parse_qsl(urlsplit(url).query):
-            if k == "fbtime" and re.fullmatch(r"(?:19|20)\d{2}", v):
-                return int(v)
-    return None
+def link_verdict(title: str | None, url: str | None = None) -> Verdict:
+    """The shared classifier's verdict on a link title (the year may come from `fbtime=`)."""
+    if not title or not _MAY_MATTER.search(title):
+        year = report_year(None, url) if url and "fbtime=" in url else None
+        return Verdict("unrelated", "no_report_phrase" if title else "empty_title", year)
+    return classify_title(title, url)
 
 
 def is_column_title(title: str) -> bool:
-    """A link to a report column or year folder (navigate into it), not a report itself."""
+    """A link to a report column or year folder (navigate into it). A title that looks like a report,
+    even only vaguely (`maybe`), is never a column: it is fetched as a report and its body decides."""
+    if not title or not _MAY_BE_COLUMN.search(title) or not _COLUMN.search(normalize_title(title)):
+        return False
     t = normalize_title(title)
-    if not t or len(t) > 20 or is_report_title(t):
-        return False
-    return bool(_COLUMN.search(t)) and not _REJECT.search(t)
+    return len(t) <= 20 and classify_title(title).kind == "unrelated"
 
 
-def is_private_host(host: str) -> bool:
-    h = host.strip("[]").lower()
-    if h in ("localhost",) or h.endswith(".localhost"):
-        return True
-    try:
-        ip = ipaddress.ip_address(h)
-    except ValueError:
-        return False
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast \
-        or ip.is_unspecified
+def worth_recording(title: str | None) -> bool:
+    """Rejected titles are recorded with their reason when they mention a report or disclosure (a near
+    miss, such as a 函 filed in the 年报 column); menu items and the like are not."""
+    return bool(title and _REPORTISH.search(title))
 
 
 def host_allowed(host: str, extra: frozenset[str] | set[str] = frozenset()) -> bool:
-    """`.gov.cn` hosts, plus hosts registered explicitly (bare-IP portals, 127.0.0.1 in tests)."""
-    h = host.lower().rstrip(".")
+    """`.gov.cn` hosts, plus hosts registered explicitly (bare-IP portals, 127.0.0.1 in tests).
+    An IP literal that is not globally routable is refused unless registered."""
+    h = host.lower().rstrip(".").strip("[]")
     if h in extra:
         return True
-    if is_private_host(h):
+    if h in ("localhost",) or h.endswith(".localhost") or address_refused(h):
         return False
     return h == "gov.cn" or h.endswith(".gov.cn")
 
 
 _DROP_PARAMS = {"ismobile", "from", "spm"}
+_INDEX = re.compile(r"^(?:index|default)\.(?:s?html?|jsp|php|asp)$", re.I)
+# escapes of unreserved characters (%7E for "~"), which RFC 3986 §6.2.2.2 says to decode
+_UNRESERVED_ESCAPE = re.compile(r"%(2[DdEe]|3[0-9]|[46][1-9A-Fa-f]|[57][0-9Aa]|5[Ff]|7[Ee])")
+
+
+def uri_from_iri(url: str) -> str:
+    """RFC 3987 mapping: non-ASCII path and query characters UTF-8 percent-encoded, the host in IDNA."""
+    return iri_to_uri(url)
 
 
 def canonical_url(url: str) -> str:
-    """Collapse URL twins: fragment, `_wap` pages, `?isMobile=true`, default ports, host case."""
+    """The URL to request: fragment dropped, `_wap` pages and `?isMobile=true` collapsed, default
+    ports dropped, host lower-cased, IRI characters percent-encoded (RFC 3987)."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number: kept as written, the fetch reports it
+        return uri_from_iri(urlunsplit((scheme, parts.netloc.lower(), parts.path or "/", parts.query, "")))
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 literal
     netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
     path = re.sub(r"_wap(\.s?html?)$", r"\1", parts.path or "/")
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                       if k.lower() not in _DROP_PARAMS])
-    return urlunsplit((scheme, netloc, path, query, ""))
+    query = parts.query
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if any(k.lower() in _DROP_PARAMS for k, _v in pairs):  # rebuilt only when a twin marker is dropped
+        query = urlencode([(k, v) for k, v in pairs if k.lower() not in _DROP_PARAMS])
+    return uri_from_iri(urlunsplit((scheme, netloc, path, query, "")))
+
+
+def twin_key(url: str) -> str:
+    """The seen-set key: `dir/index.html` (index.htm, index.shtml, default.html …) is the same page
+    as `dir/`, and `%7e` the same as `~`; the URL requested stays the one first linked."""
+    c = canonical_url(url)
+    parts = urlsplit(c)
+    path = parts.path
+    if _INDEX.match(posixpath.basename(path)):
+        path = path[: len(path) - len(posixpath.basename(path))]
+    path = _UNRESERVED_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), path)  # RFC 3986 §6.2.2.2
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))

@@ -18,9 +18,10 @@ def _fmt(v: float | int) -> str:
 
 
 def cross_report_checks(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    idents = schema.cross_year_identities()
     by: dict[tuple[str, str, int], dict[tuple[str, str, str], Any]] = defaultdict(dict)
     report_of: dict[tuple[str, int], str] = {}
-    for t in ("applications", "active_disclosure"):
+    for t in sorted({i.table for i in idents}):
         for row in tables[t]:
             if row["derived"]:
                 continue
@@ -29,32 +30,31 @@ def cross_report_checks(tables: dict[str, list[dict[str, Any]]]) -> list[dict[st
             report_of[(row["agency_id"], row["year"])] = row["report_id"]
     out: list[dict[str, Any]] = []
     for (agency, year), rid in sorted(report_of.items()):
-        prev = by.get(("applications", agency, year - 1))
-        cur = by.get(("applications", agency, year))
-        if prev and cur:
-            for col in (c.key for c in schema.APPLICANT_COLS):
-                a = prev.get(("", "carried_forward", col))
-                b = cur.get(("", "carried_over", col))
-                out.append(_check(rid, agency, year, "applications", "T3-X1", a and a[0], b and b[0],
-                                  [f"{year - 1}:carried_forward.{col}", f"{year}:carried_over.{col}"],
-                                  f"{col}: 结转下年度 {year - 1} = 上年结转 {year}"))
-        prev2 = by.get(("active_disclosure", agency, year - 1))
-        cur2 = by.get(("active_disclosure", agency, year))
-        if prev2 and cur2:
-            for rk in ("regulations", "normative_documents"):
-                stock0 = prev2.get(("art20_1", rk, "in_force_count"))
-                issued = cur2.get(("art20_1", rk, "issued_count"))
-                repealed = cur2.get(("art20_1", rk, "repealed_count"))
-                stock1 = cur2.get(("art20_1", rk, "in_force_count"))
-                if not (stock0 and stock1 and stock0[1] == "v2021" and stock1[1] == "v2021"):
-                    continue
-                parts = [stock0[0], issued and issued[0], repealed and repealed[0]]
-                expected = None if any(p is None for p in parts) else parts[0] + parts[1] - parts[2]
-                out.append(_check(rid, agency, year, "active_disclosure", "T2-X1", expected, stock1[0],
-                                  [f"{year - 1}:{rk}.in_force_count", f"{year}:{rk}.issued_count",
-                                   f"{year}:{rk}.repealed_count", f"{year}:{rk}.in_force_count"],
-                                  f"{rk}: 现行有效 {year} = 现行有效 {year - 1} + 制发 − 废止"))
+        for ident in idents:
+            years = {0: by.get((ident.table, agency, year)), -1: by.get((ident.table, agency, year - 1))}
+            if not years[0] or not years[-1]:
+                continue
+            terms = (*ident.lhs, *ident.rhs)
+            got = [years[off].get(cell) for _, off, cell in terms]  # type: ignore[union-attr]
+            if any(g is not None and g[1] not in ident.versions for g in got):
+                continue
+            if len(ident.versions) < len(schema.VERSIONS) and not all(
+                    any(g is not None for (_, off, _), g in zip(terms, got, strict=True) if off == y) for y in years):
+                continue  # a rule of one form version: both years must print it
+            values = dict(zip(terms, (g and g[0] for g in got), strict=True))
+            prior = ident.lhs if any(off == -1 for _, off, _ in ident.lhs) else ident.rhs
+            current = ident.rhs if prior is ident.lhs else ident.lhs
+            out.append(_check(rid, agency, year, ident.table, ident.rule, _sum(prior, values), _sum(current, values),
+                              [f"{year + off}:{row}.{col}" for side in (prior, current) for _, off, (_, row, col) in side],
+                              ident.description.replace("Y−1", str(year - 1)).replace("Y", str(year))))
     return out
+
+
+def _sum(terms: tuple[tuple[int, int, tuple[str, str, str]], ...], values: dict[Any, Any]) -> Any:
+    parts = [values[t] for t in terms]
+    if any(p is None for p in parts):
+        return None
+    return sum(sign * p for (sign, _, _), p in zip(terms, parts, strict=True))
 
 
 def _check(rid: str, agency: str, year: int, table: str, rule: str, expected: Any, actual: Any,

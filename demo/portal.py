@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
 from crawler.sites import Source
+from demo.dongjing import dongjing_site
 from demo.report import report_html, report_pdf
 from demo.server import Req, Resp, Site, serve
 
@@ -344,11 +345,16 @@ def big_site(name: str, reports: int, per_page: int = 10, seed: int = 0) -> Site
     return spec
 
 
+def _dongjing() -> SiteSpec:
+    site, base, entry, reports, stop = dongjing_site()
+    return SiteSpec("demo-dongjing", "trs", site, base, entry, reports=reports, stop=stop)
+
+
 def start_demo_portal(seed: int = 2024) -> DemoPortal:
     """Start every demo site on 127.0.0.1 (one port each) → DemoPortal. Call `.stop()` when done."""
     rng = random.Random(seed)
     return DemoPortal([trs_site(rng), hanweb_site(rng), gkmlpt_site(rng), search_site(rng), shaanxi_site(rng),
-                       generic_site(rng), blocked_site()])
+                       generic_site(rng), _dongjing(), blocked_site()])
 
 
 def start_hub(portal: DemoPortal) -> tuple[str, Callable[[], None]]:

@@ -12,6 +12,7 @@ import random
 from functools import lru_cache
 
 from demo import synth
+from gongkai import schema
 
 __all__ = ["report_html", "report_pdf"]
 
@@ -30,7 +31,7 @@ def _report(agency: str, year: int) -> synth.SynthReport:
     rep = _series(agency)[year]
     if (agency, year) == BROKEN:
         values = dict(rep.values)
-        values[("applications", "", "granted", "natural_person")] += 2
+        values[("applications", "", schema.outcome_rows(rep.version)[0], schema.APPLICANT_COLS[0].key)] += 2
         rep = synth.SynthReport(rep.agency, rep.year, rep.version, values)
     return rep
 

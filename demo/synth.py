@@ -46,14 +46,18 @@ def make_report(rng: random.Random, agency: str = "某县人民政府", year: in
                 else:
                     v = Decimal(rng.choice([0, rng.randint(0, 50), rng.randint(0, 5000)]))
                 rep.values[("active_disclosure", b.key, r.key, c.key)] = v
-    if prev is not None and version == "v2021" and prev.version == "v2021":
-        for rk in ("regulations", "normative_documents"):
-            stock = prev.values[("active_disclosure", "art20_1", rk, "in_force_count")]
-            issued = rep.values[("active_disclosure", "art20_1", rk, "issued_count")]
-            repealed = min(rep.values[("active_disclosure", "art20_1", rk, "repealed_count")], stock + issued)
-            rep.values[("active_disclosure", "art20_1", rk, "repealed_count")] = repealed
-            rep.values[("active_disclosure", "art20_1", rk, "in_force_count")] = stock + issued - repealed
+    for ident in schema.cross_year_identities():  # T2-X1: in force = last year's + issued − repealed
+        if prev is None or ident.table != "active_disclosure" or {version, prev.version} - set(ident.versions):
+            continue
+        (_, _, now), ((_, _, before), (_, _, issued_at), (_, _, repealed_at)) = ident.lhs[0], ident.rhs
+        stock, issued = prev.values[("active_disclosure", *before)], rep.values[("active_disclosure", *issued_at)]
+        repealed = min(rep.values[("active_disclosure", *repealed_at)], stock + issued)
+        rep.values[("active_disclosure", *repealed_at)] = repealed
+        rep.values[("active_disclosure", *now)] = stock + issued - repealed
     cols = [col.key for col in schema.APPLICANT_COLS[:-1]]
+    flow = next(i for i in schema.identities("applications", version) if i.rule == "T3-A")
+    (_, new_rk, _), (_, over_rk, _) = flow.lhs
+    (_, results_rk, _), (_, forward_rk, _) = flow.rhs
     outcome = schema.outcome_rows(version)
     per_col: dict[str, dict[str, int]] = {}
     for ck in cols:
@@ -61,14 +65,13 @@ def make_report(rng: random.Random, agency: str = "某县人民政府", year: in
         results = sum(rows.values())
         carried_over = rng.randint(0, 5)
         if prev is not None:
-            carried_over = int(prev.values[("applications", "", "carried_forward", ck)])
+            carried_over = int(prev.values[("applications", "", forward_rk, ck)])
         carried_forward = rng.randint(0, results + carried_over)
         new = results + carried_forward - carried_over
         if new < 0:
             carried_forward -= new
             new = 0
-        per_col[ck] = {**rows, "results_total": results, "carried_over": carried_over,
-                      "carried_forward": carried_forward, "new_received": new}
+        per_col[ck] = {**rows, results_rk: results, over_rk: carried_over, forward_rk: carried_forward, new_rk: new}
     printed = [row.key for row in schema.spec("applications", version).blocks[0].rows if not row.derived]
     for rk in printed:
         total = 0
@@ -76,12 +79,13 @@ def make_report(rng: random.Random, agency: str = "某县人民政府", year: in
             n = per_col[ck][rk]
             total += n
             rep.values[("applications", "", rk, ck)] = Decimal(n)
-        rep.values[("applications", "", rk, "total")] = Decimal(total)
+        rep.values[("applications", "", rk, schema.APPLICANT_COLS[-1].key)] = Decimal(total)
+    case = schema.CASES.key
     for g in schema.REVIEW_GROUPS:
-        parts = [rng.choice([0, rng.randint(0, 12)]) for _ in range(4)]
-        for leaf, n in zip(("upheld", "corrected", "other", "pending"), parts, strict=True):
-            rep.values[("review_litigation", "", "cases", f"{g}_{leaf}")] = Decimal(n)
-        rep.values[("review_litigation", "", "cases", f"{g}_total")] = Decimal(sum(parts))
+        parts = [rng.choice([0, rng.randint(0, 12)]) for _ in schema.REVIEW_LEAVES[:-1]]
+        for leaf, n in zip(schema.REVIEW_LEAVES[:-1], parts, strict=True):
+            rep.values[("review_litigation", "", case, f"{g}_{leaf}")] = Decimal(n)
+        rep.values[("review_litigation", "", case, f"{g}_{schema.REVIEW_LEAVES[-1]}")] = Decimal(sum(parts))
     return rep
 
 
@@ -100,16 +104,13 @@ def fmt(v: Decimal) -> str:
 
 # ------------------------------------------------------------------ rendering
 
-_T2_BLOCK_ZH = {"art20_1": "（一）", "art20_5": "（五）", "art20_6": "（六）", "art20_8": "（八）", "art20_9": "（九）"}
-
-
 def table_rows(rep: SynthReport) -> list[list[tuple[str, int, int]]]:
     """The three tables as rows of (text, rowspan, colspan), as the official form lays them out."""
     rows: list[list[tuple[str, int, int]]] = []
     t2 = schema.spec("active_disclosure", rep.version)
     for b in t2.blocks:
         n = len(b.cols)
-        rows.append([(f"第二十条第{_T2_BLOCK_ZH[b.key]}项", 1, 4)])
+        rows.append([(b.zh, 1, 4)])
         header = [("信息内容", 1, 1)] + [(c.zh, 1, 3 if n == 1 else (2 if n == 2 and i == 1 else 1))
                                         for i, c in enumerate(b.cols)]
         rows.append(header)
@@ -124,17 +125,19 @@ def table_rows(rep: SynthReport) -> list[list[tuple[str, int, int]]]:
     rows.append([("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3), ("申请人情况", 1, 7)])
     rows.append([("自然人", 2, 1), ("法人或其他组织", 1, 5), ("总计", 2, 1)])
     rows.append([(c.zh, 1, 1) for c in schema.APPLICANT_COLS[1:6]])
-    group_span = {"granted": ("三、本年度办理结果", sum(1 for r in printed if r.key not in
-                                                 ("new_received", "carried_over", "results_total", "carried_forward")) + 1)}
-    sub_groups = {"withheld_state_secret": ("（三）不予公开", 8), "unavailable_not_held": ("（四）无法提供", 3),
-                  "not_processed_petition": ("（五）不予处理", 5), "other_no_correction": ("（六）其他处理", 3)}
+    outcomes = schema.outcome_rows(rep.version)
+    group_span = {outcomes[0]: (schema.RESULTS_HEADING, len(outcomes) + 1)}
+    sub_groups = {members[0]: (next(r.heading or r.zh for r in t3.blocks[0].rows if r.key == g), len(members))
+                  for g, members in schema.derived_rows(rep.version).items()}
+    flow = next(i for i in schema.identities("applications", rep.version) if i.rule == "T3-A")
+    spans_three = {flow.lhs[0][1], flow.lhs[1][1], flow.rhs[1][1]}  # 一、二、四、: labels over three columns
     for r in printed:
         row3: list[tuple[str, int, int]] = []
         if r.key in group_span:
             row3.append((group_span[r.key][0], group_span[r.key][1], 1))
         if r.key in sub_groups:
             row3.append((sub_groups[r.key][0], sub_groups[r.key][1], 1))
-        if r.key in ("new_received", "carried_over", "carried_forward"):
+        if r.key in spans_three:
             row3.append((r.zh, 1, 3))
         elif r.group is None:
             row3.append((r.zh, 1, 2))
@@ -147,7 +150,7 @@ def table_rows(rep: SynthReport) -> list[list[tuple[str, int, int]]]:
     leaves = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
     rows.append([(x, 2, 1) for x in leaves] + [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)])
     rows.append([(x, 1, 1) for x in leaves * 2])
-    rows.append([(fmt(rep.values[("review_litigation", "", "cases", c.key)]), 1, 1)
+    rows.append([(fmt(rep.values[("review_litigation", "", schema.CASES.key, c.key)]), 1, 1)
                  for c in schema.spec("review_litigation", rep.version).blocks[0].cols])
     return rows
 

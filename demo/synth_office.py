@@ -3,14 +3,14 @@
 `render_docx` writes real merged cells (`cell.merge`, so `w:gridSpan` and `w:vMerge`), the way
 Word saves the official form. `render_pdf` draws ruled tables as a Word PDF export does: every
 cell a box, a merged cell one box, CJK text in reportlab's built-in CID font STSong-Light (no
-font file needed; pdfplumber reads it back). Options reproduce what real files do to readers:
+font file needed, not embedded: the reader takes those pages' characters from pdfminer). Options reproduce what real files do to readers:
 a table broken over a page with a merged label cut in two (`split_at_row` for 表三, `breaks`
 for any table) and its header rows repeated or not (`repeat_header`), pages that are only
 pictures (`scanned`), tables pasted as pictures (`tables_as_images`, also for Word), and
 password protection (`user_password` / `owner_password`, encrypted by pypdf).
 
-python-docx is a runtime dependency; reportlab and pypdf are in the dev extra and pypdfium2
-comes with pdfplumber: they are imported only where a PDF or a picture is drawn.
+python-docx, reportlab and pypdfium2 are runtime dependencies, pypdf is in the dev extra: they
+are imported only where a PDF or a picture is drawn.
 """
 
 from __future__ import annotations
@@ -126,9 +126,18 @@ def _widths(ncols: int) -> list[float]:
     return _WIDTHS.get(ncols, [(PAGE_W - 2 * MARGIN) / ncols] * ncols)
 
 
+def _register_font() -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
 def _wrap(text: str, width: float) -> list[str]:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
+    _register_font()
     lines, cur = [], ""
     for ch in text:
         if cur and stringWidth(cur + ch, FONT, SIZE) > width - 2 * PAD:
@@ -192,13 +201,47 @@ def table_picture(rows: Sequence[Sequence[Span]]) -> tuple[Any, float, float]:
     return _rasterise(buf.getvalue())[0], w, h
 
 
+def _break_row(cells: list[Placed], r: int, keep: int, numbers_below: bool = False) -> list[Placed]:
+    """Row `r` broken across a page: its label keeps `keep` characters on the first page and the
+    rest goes on to a new row r + 1 (Word's "allow row to break across pages": `…不再处理其政府
+    信息公` / `开申请`); the row's other cells stay on the first page, or go with the rest of the
+    label when `numbers_below` (as a converted 2025 上海市 report shows them: 缴纳费用、行政机关不再
+    处理其政 beside its numbers after the page footer). Merged cells over row r grow by one row."""
+    own = [p for p in cells if p.row == r and p.rowspan == 1]
+    label = max((p for p in own if not p.text.replace(".", "").isdigit()), key=lambda p: p.col)
+    out: list[Placed] = []
+    for p in cells:
+        if p.row > r:
+            out.append(replace(p, row=p.row + 1))
+        elif p.rowspan > 1 and r < p.row + p.rowspan:  # a merged cell over row r
+            out.append(replace(p, rowspan=p.rowspan + 1))
+        elif p.row == r:
+            first, second = (p.text[:keep], p.text[keep:]) if p is label else (
+                ("", p.text) if numbers_below else (p.text, ""))
+            out.append(replace(p, text=first))
+            out.append(replace(p, row=r + 1, text=second))
+        else:
+            out.append(p)
+    return out
+
+
 class _Pages:
-    def __init__(self, canvas: Any) -> None:
+    def __init__(self, canvas: Any, page_numbers: bool = False) -> None:
         self.c = canvas
         self.y = PAGE_H - MARGIN
+        self.page = 1
+        self.page_numbers = page_numbers
+
+    def end_page(self) -> None:
+        """The page's running footer (`- 3 -`), drawn below the bottom margin."""
+        if self.page_numbers:
+            self.c.setFont(FONT, 9.0)
+            self.c.drawCentredString(PAGE_W / 2, MARGIN / 2, f"- {self.page} -")
 
     def new_page(self) -> None:
+        self.end_page()
         self.c.showPage()
+        self.page += 1
         self.y = PAGE_H - MARGIN
 
     def ensure(self, height: float) -> None:
@@ -211,14 +254,25 @@ class _Pages:
         self.c.drawString(MARGIN, self.y - size, text)
         self.y -= size * 1.8
 
-    def _cells(self, cells: list[Placed], tops: dict[int, float], heights: list[float], xs: list[float]) -> None:
+    def _cells(self, cells: list[Placed], tops: dict[int, float], heights: list[float], xs: list[float],
+               open_top: int | None = None, open_bottom: int | None = None) -> None:
+        """Each cell a box; a cell starting at row `open_top` has no top side and one ending at
+        row `open_bottom` no bottom side (a table left open at a page break)."""
         self.c.setFont(FONT, SIZE)
         self.c.setLineWidth(0.6)
         for p in cells:
             top = tops[p.row]
             h = sum(heights[p.row:p.row + p.rowspan])
             x0, x1 = xs[p.col], xs[p.col + p.colspan]
-            self.c.rect(x0, top - h, x1 - x0, h, stroke=1, fill=0)
+            if open_top is None and open_bottom is None:
+                self.c.rect(x0, top - h, x1 - x0, h, stroke=1, fill=0)
+            else:
+                self.c.line(x0, top, x0, top - h)
+                self.c.line(x1, top, x1, top - h)
+                if p.row != open_top:
+                    self.c.line(x0, top, x1, top)
+                if p.row + p.rowspan - 1 != open_bottom:
+                    self.c.line(x0, top - h, x1, top - h)
             lines = _wrap(p.text, x1 - x0)
             y = top - (h - len(lines) * LEADING) / 2 - SIZE
             for ln in lines:
@@ -235,59 +289,73 @@ class _Pages:
         self.y -= h + 12
 
     def table(self, rows: Sequence[Sequence[Span]], break_before: int | None = None,
-              repeat_header: bool = False) -> None:
+              repeat_header: bool = False, open_break: bool = False, keep_label: int | None = None,
+              numbers_below: bool = False) -> None:
         cells, ncols = place(rows)
         nrows = len(rows)
         if break_before is not None:
             if not 0 < break_before < nrows:
                 raise ValueError(f"a page break must come before a row within 1..{nrows - 1}, not {break_before}")
+            if keep_label is not None:
+                cells = _break_row(cells, break_before - 1, keep_label, numbers_below)
+                nrows += 1
             cells = _split_cells(cells, break_before)
         widths = _widths(ncols)
         xs = [MARGIN + sum(widths[:i]) for i in range(ncols + 1)]
         heights = _row_heights(cells, nrows, widths)
         units = _units(cells, nrows)
-        for unit in units:
-            if unit.start == break_before:
+        for i, unit in enumerate(units):
+            at_break = unit.start == break_before
+            open_bottom = unit.stop - 1 if open_break and i + 1 < len(units) and units[i + 1].start == break_before \
+                else None
+            if at_break and break_before is not None:
                 self.new_page()
                 if repeat_header and break_before >= units[0].stop:  # Word's "repeat as header row"
-                    self._rows(units[0], cells, heights, xs)
+                    self._rows(units[0], cells, heights, xs, open_top=0 if open_break else None)
+                    self._rows(unit, cells, heights, xs)
+                    continue
             else:
                 self.ensure(sum(heights[r] for r in unit))
-            self._rows(unit, cells, heights, xs)
+            self._rows(unit, cells, heights, xs, open_top=unit.start if at_break and open_break else None,
+                       open_bottom=open_bottom)
         self.y -= 12
 
-    def _rows(self, unit: range, cells: list[Placed], heights: list[float], xs: list[float]) -> None:
+    def _rows(self, unit: range, cells: list[Placed], heights: list[float], xs: list[float],
+              open_top: int | None = None, open_bottom: int | None = None) -> None:
         tops = {}
         for r in unit:
             tops[r] = self.y
             self.y -= heights[r]
         # units are closed under rowspans, so each cell lies on this page
-        self._cells([p for p in cells if p.row in tops], tops, heights, xs)
+        self._cells([p for p in cells if p.row in tops], tops, heights, xs, open_top, open_bottom)
 
 
 def render_pdf(rep: SynthReport, *, split_at_row: int | None = None, breaks: Mapping[str, int] | None = None,
-               repeat_header: bool = False, scanned: bool = False, tables_as_images: bool = False,
+               repeat_header: bool = False, open_breaks: bool = False, broken_rows: Mapping[str, int] | None = None,
+               numbers_below: bool = False, page_numbers: bool = False, scanned: bool = False, tables_as_images: bool = False,
                user_password: str | None = None, owner_password: str | None = None,
                algorithm: str = "AES-128") -> bytes:
     """The report as a ruled-table PDF. 表二 on page 1; 表三 from page 2, with `split_at_row`
     (a row index within 表三, header rows included) starting its next page, where its header
     rows are drawn again with `repeat_header` (Word's "repeat as header row"); 表四 after it.
     `breaks`: the same for any table, by table name (`split_at_row=n` is
-    `breaks={"applications": n}`).
+    `breaks={"applications": n}`). `open_breaks`: no rule closes a table at the foot of a page
+    nor opens it at the head of the next (pdfplumber issues #160, #1024, #1370: the last row of
+    the page is lost by rule-based readers). `broken_rows`: by table name, the row before that
+    table's break is itself broken across the pages, its label keeping that many characters on
+    the first page (`…不再处理其政府信息公` / `开申请`) and its numbers. `page_numbers`: a
+    running footer `- N -` under every page.
     `scanned`: every page replaced by a picture of it (no text layer); `tables_as_images`: the
     text typed, each table a pasted picture (`split_at_row` is then ignored). A `user_password` is
     needed to open the file; an `owner_password` alone only restricts printing and copying
     (anyone can open and read it). `algorithm`: pypdf's name (RC4-40, RC4-128, AES-128, AES-256)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen.canvas import Canvas
 
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    _register_font()
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=(PAGE_W, PAGE_H), invariant=1)
     canvas.setTitle(_title(rep))
-    pages = _Pages(canvas)
+    pages = _Pages(canvas, page_numbers)
     intro = _intro(rep)
     pages.line(intro[0], 14.0)
     for line in intro[1:]:
@@ -302,9 +370,11 @@ def render_pdf(rep: SynthReport, *, split_at_row: int | None = None, breaks: Map
         if tables_as_images:
             pages.picture(rows)
         else:
-            pages.table(rows, at.get(TABLE_NAMES[i]), repeat_header)
+            name = TABLE_NAMES[i]
+            pages.table(rows, at.get(name), repeat_header, open_breaks, (broken_rows or {}).get(name), numbers_below)
     for line in _closing(rep):
         pages.line(line)
+    pages.end_page()
     canvas.save()
     data = _as_images(buf.getvalue()) if scanned else buf.getvalue()
     if user_password is not None or owner_password is not None:

@@ -106,7 +106,7 @@ def detect_split_digits(cells: dict[_KEY, Cell], checks: list[Check]) -> list[Ch
     rows = {c.cells[0].split(".")[0] for c in checks if c.rule == "T3-C" and c.status is CheckStatus.FAIL}
     for row in sorted(rows):
         vals = [cells.get(("applications", "", row, p)) for p in parts]
-        total = cells.get(("applications", "", row, "total"))
+        total = cells.get(("applications", "", row, schema.APPLICANT_COLS[-1].key))
         if total is None or total.value is None or any(v is None or v.value is None for v in vals):
             continue
         nums = [v.value for v in vals if v is not None and v.value is not None]

@@ -17,6 +17,7 @@ from gongkai.normalize import simplify_document
 from gongkai.sniff import sniff
 
 from . import checks as checks_mod
+from . import completeness, prose
 from .errors import ExtractError, UnsupportedFormatError
 from .grid import TABLE_SECTIONS, Document
 from .mapping import map_document
@@ -27,7 +28,7 @@ from .readers.text import read_text
 _TRAD_HINT = re.compile(r"[區國報開務與於會為來時說這個們過對發經條處幣據規範]")
 
 
-# Readers of binary formats are imported on first use: pdfplumber and python-docx cost start-up time.
+# Readers of binary formats are imported on first use: pypdfium2, pdfminer and python-docx cost start-up time.
 def _read_pdf(data: bytes) -> Document:
     from .readers.pdf import read_pdf
 
@@ -141,7 +142,7 @@ def _extract(data: bytes, content_type: str | None, result: ExtractResult) -> No
                 mapped.issues.append(Issue("tables_from_text", "no table markup: cells read from the page text"))
     if meta.year is not None and meta.year < 2019 and "第二十条" not in doc.text:
         # Before 2019 there was no uniform table (spec §6): never force those into the 2019/2021 keys.
-        mapped.cells, mapped.versions, mapped.issues = [], {}, []
+        mapped.cells, mapped.versions, mapped.issues, mapped.prose = [], {}, [], []
     result.errors.extend(mapped.issues)
     result.format_version = dict(mapped.versions)
     cells = {c.key: c for c in mapped.cells}
@@ -150,8 +151,12 @@ def _extract(data: bytes, content_type: str | None, result: ExtractResult) -> No
     checks += checks_mod.check_printed_subtotals(cells, mapped.versions)
     checks += checks_mod.detect_split_digits(cells, checks)
     checks += checks_mod.check_domains(mapped.cells)
+    checks += prose.check(mapped.prose, cells)
     result.cells = [*mapped.cells, *derived]
     result.checks = checks
+    result.missing, accounted = completeness.account(mapped, cells)
+    result.errors.extend(accounted)
+    result.errors.extend(completeness.unassessable(checks, result.missing))
     versions = set(mapped.versions.values())
     result.report_version = versions.pop() if len(versions) == 1 else ("mixed" if versions else None)
     _set_status(result, meta.is_report, doc, cells)
@@ -187,9 +192,15 @@ def _set_status(result: ExtractResult, is_report: bool | None, doc: Document, ce
         result.errors.append(Issue("table_missing", f"{t} not found in the document"))
     if missing:
         result.status = ExtractStatus.PARTIAL
-    elif any(c.status in (CheckStatus.FAIL, CheckStatus.UNCERTAIN) for c in result.checks) or any(
-        "ambiguous_split" in c.flags for c in result.cells
-    ):
+    elif (any(c.status is not CheckStatus.PASS for c in result.checks)
+          or any(_UNSURE.intersection(c.flags) for c in result.cells)
+          or result.missing or any(e.code in _UNREAD for e in result.errors)):
         result.status = ExtractStatus.EXTRACTED_WITH_ISSUES
     else:
         result.status = ExtractStatus.EXTRACTED
+
+
+# A cell whose value is not known although something is printed there.
+_UNSURE = frozenset({"ambiguous_split", "ambiguous_columns", "conflicting_values"})
+# Printed numbers that were not read into any cell.
+_UNREAD = frozenset({"values_unplaced", "lone_value", "extra_values", "unsplittable_digits"})

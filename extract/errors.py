@@ -24,3 +24,10 @@ class UnsupportedFormatError(ExtractError):
 
 class NeedsOcrError(ExtractError):
     status = ExtractStatus.NEEDS_OCR
+
+
+class TooComplexError(ExtractError):
+    """The document asks for more work than a report can need (millions of drawing operators,
+    thousands of pages): refused with a message rather than read for minutes."""
+
+    status = ExtractStatus.TOO_COMPLEX

@@ -12,11 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from gongkai import schema
+from gongkai.normalize import loose
+
 # Headings of the sections that hold the three tables (simplified or traditional): a document with
 # these, pictures and no table had its tables pasted as images.
-TABLE_SECTIONS = re.compile(
-    r"第二十条|主[动動]公[开開]政府信息情[况況]|收到和[处處]理政府信息公[开開]申[请請]情[况況]"
-    r"|行政[复復][议議]、?行政[诉訴][讼訟]情[况況]")
+TABLE_SECTIONS = re.compile("|".join(loose(w) for w in (
+    schema.TABLE_STARTS["active_disclosure"][0][:-1],  # 第二十条
+    *(name.removeprefix("政府信息公开") for _, name in schema.TABLE_LABELS.values()))))
 
 
 @dataclass(slots=True)

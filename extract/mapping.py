@@ -1,37 +1,32 @@
 """Rows of the three tables → cells keyed by (table, block, row_key, col_key).
 
-Each row is keyed by its label's distinctive words (schema `Row.keywords`); a label the source
-lost or cut short is named by its position after the previous row. Values are read in the form's
-column order; run-together digit runs are cut with the row's identity (split.py), and cuts still
-open are settled by the table's column identities only when exactly one combination holds.
+Each row is keyed by its own label (labels.py); rows whose label was lost, cut short or printed
+apart are placed by their place between labelled rows (placement.py), or reported. Values are
+read in the form's column order; a row printing fewer values than columns is placed only as far
+as the identities decide (columns.py, resolve.py); run-together digit runs are cut with the row's
+identity (split.py), and cuts still open are settled by the table's column identities only when
+exactly one combination holds.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from gongkai import schema
 from gongkai.model import Cell, CellState, Issue
 from gongkai.normalize import compact
 
+from . import columns, labels, placement, prose, resolve
 from .cells import is_blank, parse_cell
+from .columns import ShortRow
 from .grid import Document
+from .mapped import Mapped, row_name
+from .placement import Line
 from .rows import Row, Token, rows_of, split_tables
-from .split import solve, value_of
-
-
-@dataclass
-class Mapped:
-    cells: list[Cell] = field(default_factory=list)
-    versions: dict[str, str] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
-    found: set[str] = field(default_factory=set)
-    # Rows of run-together digits whose cut is still open: (table, row_key) → (cols, cuts).
-    open_cuts: dict[tuple[str, str], tuple[list[schema.Column], list[list[str]]]] = field(default_factory=dict)
-
+from .split import solve
 
 # ------------------------------------------------------------------ shared value handling
 
@@ -70,7 +65,7 @@ _GRID_REF = re.compile(r"^t\d+r")
 
 def _emit(
     out: Mapped, table: str, version: str, block: str, row_key: str, cols: list[schema.Column],
-    row: Row,
+    row: Row, flags: list[str],
 ) -> None:
     """Turn a row's value tokens into cells (splitting glued runs first)."""
     n = len(cols)
@@ -93,7 +88,7 @@ def _emit(
                 out.cells.append(Cell(table, block, row_key, col.key, None, " ".join(chunks), CellState.BLANK,
                                       ref, flags=["ambiguous_split", "candidates:" + "|".join(options[:20])]))
                 continue
-            _append(out, table, block, row_key, col, text, f"{ref}#{i}", ["split_from_run"])
+            _append(out, table, block, row_key, col, text, f"{ref}#{i}", ["split_from_run", *flags])
         return
     values = row.values
     # Empty cells beside a label (a label merged over two columns that a PDF or Word export
@@ -106,10 +101,13 @@ def _emit(
     elif len(values) > n:
         out.issues.append(Issue("extra_values", f"{table}/{row_key}: {len(values)} values for {n} cells; extra ignored"))
         values = values[:n]
-    for tok, col in zip(values, cols, strict=False):
-        _append(out, table, block, row_key, col, tok.text, tok.ref, [])
     if len(values) < n:
-        out.issues.append(Issue("missing_values", f"{table}/{row_key}: {len(values)} of {n} values printed"))
+        # never filled left to right: placed later, as far as the identities decide (resolve.py)
+        out.short.append(ShortRow(table, block, row_key, cols, [t.text for t in values], [t.ref for t in values],
+                                  columns.options(len(values), n), flags, all(t.full_line for t in values)))
+        return
+    for tok, col in zip(values, cols, strict=False):
+        _append(out, table, block, row_key, col, tok.text, tok.ref, list(flags))
 
 
 def _append(out: Mapped, table: str, block: str, row_key: str, col: schema.Column, text: str, ref: str,
@@ -120,7 +118,7 @@ def _append(out: Mapped, table: str, block: str, row_key: str, col: schema.Colum
     if value is not None and col.unit == "万元" and p.unit == "元":
         value = (value / Decimal(10000)).normalize()
         flags.append("converted_from_yuan")
-    elif value is not None and col.dtype == "decimal" and p.unit is None and row_key == "gov_procurement":
+    elif value is not None and col.dtype == "decimal" and p.unit is None and not col.unit_in_header:
         flags.append("unit_not_printed")
     if value is not None:
         if value < 0 and col.dtype != "signed_count":
@@ -130,235 +128,185 @@ def _append(out: Mapped, table: str, block: str, row_key: str, col: schema.Colum
     out.cells.append(Cell(table, block, row_key, col.key, value, text, p.state, ref, flags=flags))
 
 
-# ------------------------------------------------------------------ labels the source lost
+# ------------------------------------------------------------------ rows → form rows
 
-_NUMBERING_PREFIX = re.compile(r"^[0-9一二三四五六七八九十]+")
-_HEADER_WORDS = frozenset(
-    compact(x) for x in (
-        "信息内容", "申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织",
-        "法律服务机构", "其他", *(c.zh for ts in schema.SPECS.values() for b in ts.blocks for c in b.cols),
-    )
-)
+def _lines(out: Mapped, table: str, rows: list[Row], form: tuple[schema.Row, ...],
+           groups: tuple[schema.Row, ...], widths: dict[str, int]) -> tuple[list[Line], set[str]]:
+    """The table's value rows as Lines (keyed where their own label names a form row), and the
+    form rows whose labels are printed anywhere in the table. Printed group subtotals go to `out`."""
+    lines: list[Line] = []
+    seen: set[str] = set()
+    width = max(widths.values())
+    carried = ""  # labels of a lone value, which belong to the next row
+    for row in rows:
+        lead = carried + row.lead_text
+        seen.update(r.key for r in labels.rows_named(lead + row.own_text, form))
+        if not row.values:
+            carried = ""
+            continue
+        own_leaf = row.labels[-1].text if len(row.labels) > row.own else ""
+        placeholder = labels.is_placeholder(row.own_text) or labels.is_placeholder(own_leaf)
+        if placeholder and all(is_blank(t.text) for t in row.values) and (table != "applications" or
+                                                                          len(row.values) < width):
+            carried = ""
+            continue  # blank cells between header words
+        if table == "applications" and placement.is_filler(row, width):
+            carried = ""
+            continue
+        group = labels.group_of(own_leaf, groups) if own_leaf else None
+        if group is not None:
+            out.group_rows.append((table, group.key, row))
+            carried = ""
+            continue
+        own = None if placeholder else (labels.match_row(own_leaf, form) or labels.match_row(row.own_text, form))
+        if own is not None:
+            lines.append(Line(row, own.key, why="label"))
+            carried = ""
+            continue
+        cut = labels.cut_short_of(own_leaf, form) if own_leaf else []
+        if row.own_text.strip() and not placeholder and not cut:
+            out.issues.append(Issue("unknown_row", f"{table}: row not on the form ({compact(row.own_text)[:30]}); "
+                                    f"values {' '.join(t.text for t in row.values)[:40]} not read"))
+            carried = ""
+            continue
+        named = [r.key for r in (cut or labels.rows_named(lead, form))]
+        if placement.is_lone_value(row) and any(widths[k] > 1 for k in named or widths):
+            out.lone.append((table, row, lead))
+            carried = lead
+            continue
+        lines.append(Line(row, None, tuple(named), why="cut" if cut else "lead" if named else ""))
+        carried = ""
+    return lines, seen
 
 
-def _may_stand_for(leaf: str, row: schema.Row) -> bool:
-    """True when a row's label is missing or cut short, so its position may name it: the label is
-    empty, a header word (the label cell itself was blank), or the start of the expected label."""
-    if not leaf or leaf in _HEADER_WORDS or any(leaf.endswith(h) for h in _HEADER_WORDS if len(h) >= 4):
-        return True
-    core = _NUMBERING_PREFIX.sub("", leaf)
-    expected = _NUMBERING_PREFIX.sub("", compact(row.zh))
-    return len(core) >= 2 and expected.startswith(core)
+@cache
+def _form(table: str, version: str) -> tuple[tuple[tuple[str, schema.Row], ...], tuple[schema.Row, ...],
+                                            tuple[schema.Row, ...]]:
+    """The printed rows in order (with their block), the same as one tuple, the group subtotals."""
+    ts = schema.spec(table, version)
+    order = tuple((b.key, r) for b in ts.blocks for r in b.rows if not r.derived)
+    return order, tuple(r for _, r in order), tuple(r for b in ts.blocks for r in b.rows if r.derived)
+
+
+def _map_table(out: Mapped, table: str, version: str, rows: list[Row]) -> None:
+    ts = schema.spec(table, version)
+    order, form, groups = _form(table, version)
+    block_of = {r.key: b for b, r in order}
+    cols_of = {b.key: [c for c in b.cols if not c.derived] for b in ts.blocks}
+    if table == "applications" and any("小计" in r.label for r in rows):
+        # Some templates add a 法人或其他组织小计 column before 总计: read it as printed, check it (T3-D).
+        c7 = cols_of[""]
+        cols_of[""] = [*c7[:6], schema.LEGAL_ENTITY_SUBTOTAL, c7[6]]
+    lines, seen = _lines(out, table, rows, form, groups, {r.key: len(cols_of[b]) for b, r in order})
+    placed = placement.place(lines, [r.key for r in form], seen)
+    out.seen[table] = seen
+    out.placements[table] = placed
+    for key, line in placed.lines.items():
+        block = block_of[key]
+        flags = []
+        row = line.row
+        if key in placed.by_order:
+            flags.append("placed_by_order")
+            named = f"labels printed apart name it ({line.why})" if line.why else "its label is missing"
+            out.issues.append(Issue("label_by_position", f"{row_name(table, block, key)}: placed by its place "
+                                    f"between labelled rows; {named}"))
+            filled = [t for t in row.values if not is_blank(t.text)]
+            if len(row.values) > len(cols_of[block]) == len(filled):
+                row = Row(row.labels, filled, row.own)  # its blank "label" was read as an empty cell
+        _emit(out, table, version, block, key, cols_of[block], row, flags)
+    for key, clash in placed.conflicts.items():
+        _emit_conflict(out, table, block_of[key], key, cols_of[block_of[key]], clash)
+    for key in placed.duplicates:
+        out.issues.append(Issue("duplicate_row", f"{row_name(table, block_of[key], key)}: printed twice with the same "
+                                "values", "info"))
+    for line, why in placed.unplaced:
+        out.issues.append(Issue("values_unplaced", f"{table}: value row {' '.join(line.texts())[:60]!r} not placed: {why}"))
+    out.choices.extend((table, version, c) for c in placed.choices)
+    for t, row, lead in out.lone:
+        if t == table:
+            after = compact(lead)[-24:] or "the previous row"
+            out.issues.append(Issue("lone_value", f"{table}: a single value {row.values[0].text.strip()!r} printed on a "
+                                    f"line of its own after {after}: its row and column cannot be known; not read"))
+    printed: dict[str, list[Line]] = {}
+    for key, row in out.group_rows_of(table):
+        printed.setdefault(key, []).append(Line(row, key, why="label"))
+    for key, group_lines in printed.items():
+        # a subtotal row some templates print for a group: kept as printed, checked (T3-D)
+        if len({tuple(x for x in ln.texts() if x) for ln in group_lines}) > 1:
+            _emit_conflict(out, table, "", key, cols_of[""], group_lines)
+            continue
+        if len(group_lines) > 1:
+            out.issues.append(Issue("duplicate_row", f"{row_name(table, '', key)}: printed twice with the same values",
+                                    "info"))
+        _emit(out, table, version, "", key, cols_of[""], group_lines[0].row, [])
+
+
+def _emit_conflict(out: Mapped, table: str, block: str, key: str, cols: list[schema.Column],
+                   clash: list[Line]) -> None:
+    """The same form row printed twice with different values: no value is read, both are kept."""
+    shown = [" ".join(x for x in ln.texts()) for ln in clash]
+    out.issues.append(Issue("conflicting_values", f"{row_name(table, block, key)}: printed {len(clash)} times with "
+                            "different values: " + " / ".join(shown), "error"))
+    for j, col in enumerate(cols):
+        cands = sorted({ln.texts()[j] if j < len(ln.texts()) else "" for ln in clash})
+        out.cells.append(Cell(table, block, key, col.key, None, " / ".join(shown), CellState.BLANK,
+                              clash[0].row.values[0].ref,
+                              flags=["conflicting_values", "candidates:" + "|".join(cands)]))
 
 
 # ------------------------------------------------------------------ 表二
 
-_BLOCK_OF_ROW = {
-    (v, r.key): b.key
-    for v in schema.VERSIONS
-    for b in schema.spec("active_disclosure", v).blocks
-    for r in b.rows
-}
-_V2021_SIGNS = ("制发", "废止", "现行有效", "收费金额")
-_V2019_SIGNS = ("新制作", "新公开", "对外公开总", "上一年项目", "增减", "采购", "其他对外管理服务", "本年新")
-
-
-def _latest_row(label: str, rows: tuple[schema.Row, ...]) -> schema.Row | None:
-    best: tuple[int, int, schema.Row] | None = None
-    for r in rows:
-        for k in r.keywords:
-            pos = label.rfind(k)
-            if pos >= 0:
-                cand = (pos + len(k), len(k), r)
-                if best is None or cand[:2] > best[:2]:
-                    best = cand
-    return best[2] if best else None
-
-
 def detect_t2_version(rows: list[Row], year: int | None) -> tuple[str, str]:
     text = "".join(r.label for r in rows)
-    v21 = sum(text.count(k) for k in _V2021_SIGNS)
-    v19 = sum(text.count(k) for k in _V2019_SIGNS if k != "本年新") + (
-        1 if "本年新" in text and "新收" not in text else 0
-    )
+    v21 = sum(text.count(k) for k in schema.spec("active_disclosure", "v2021").signs)
+    v19 = sum(text.count(k) for k in schema.spec("active_disclosure", "v2019").signs)
     if v21 != v19:
         return ("v2021", "headers") if v21 > v19 else ("v2019", "headers")
+    licensing = schema.spec("active_disclosure", "v2019").blocks[1]
     for r in rows:  # v2019 第（五）项 rows carry three numbers, v2021 one
-        row = _latest_row(r.leaf or r.label, schema.spec("active_disclosure", "v2019").block("art20_5").rows)
+        row = labels.match_row(r.own_text or r.label, licensing.rows)
         if row is not None and r.values and not any(t.glued for t in r.values):
-            return ("v2019", "value_count") if len(r.values) >= 3 else ("v2021", "value_count")
+            return ("v2019", "value_count") if len(r.values) >= len(licensing.cols) else ("v2021", "value_count")
     if year is not None:
         return ("v2021" if year >= 2021 else "v2019"), "year"
     return "v2021", "default"
 
 
-def map_active(rows: list[Row], version: str, out: Mapped) -> None:
-    ts = schema.spec("active_disclosure", version)
-    all_rows = tuple(r for b in ts.blocks for r in b.rows)
-    order = [(b.key, r) for b in ts.blocks for r in b.rows]
-    done: set[str] = set()
-    last = -1
-    for row in rows:
-        if not row.values:
-            continue
-        match = _latest_row(row.leaf, all_rows) or _latest_row(row.label, all_rows)
-        values = row
-        if match is None or match.key in done:
-            # a row whose label was lost: the next row of the form, if the value count fits
-            if last + 1 >= len(order) or not _may_stand_for(row.leaf, order[last + 1][1]):
-                if match is None:
-                    out.issues.append(Issue("unknown_row", f"active_disclosure: row not on the form ({row.leaf[:30]})"))
-                continue
-            block_key, match = order[last + 1]
-            n = len(ts.block(block_key).cols)
-            vals = [t for t in row.values if not is_blank(t.text)] if len(row.values) > n else row.values
-            if not any(t.glued for t in vals) and len(vals) != n:
-                continue
-            values = Row(row.labels, vals)
-            out.issues.append(Issue("label_by_position", f"active_disclosure/{match.key}: label missing or unreadable"))
-        block_key = _BLOCK_OF_ROW[(version, match.key)]
-        cols = [c for c in ts.block(block_key).cols if not c.derived]
-        _emit(out, "active_disclosure", version, block_key, match.key, cols, values)
-        done.add(match.key)
-        last = [k for _, r in order for k in [r.key]].index(match.key)
-
-
 # ------------------------------------------------------------------ 表三
 
-_OTHER_MISC = re.compile(r"(?:^|[0-9）)])其他$")
-
-
-def _t3_match(label: str, leaf: str, version_rows: tuple[schema.Row, ...]) -> schema.Row | None:
-    if _OTHER_MISC.search(leaf) or leaf == "其他":
-        return next((r for r in version_rows if r.key == "other_misc"), None)
-    candidates = tuple(r for r in version_rows if r.key != "other_misc")
-    return _latest_row(leaf, candidates) or _latest_row(label, candidates)
-
-
 def detect_t3_version(rows: list[Row], fallback: str) -> tuple[str, str]:
-    labels = "".join(r.label for r in rows)
-    if any(k in labels for k in ("逾期不补正", "收费通知", "缴纳费用")):
+    text = "".join(r.label for r in rows)
+    if any(k in text for k in schema.spec("applications", "v2021").signs):
         return "v2021", "rows"
     for r in rows:
-        if r.values and r.leaf.endswith("其他处理"):
+        if r.values and any(r.leaf.endswith(k) for k in _OTHER19.keywords):
             return "v2019", "rows"
     return fallback, "fallback"
 
 
-_GROUP_ROWS = {"不予公开": "withheld_total", "无法提供": "unavailable_total", "不予处理": "not_processed_total",
-               "其他处理": "other_total"}
-
-
-def map_applications(rows: list[Row], version: str, out: Mapped) -> None:
-    ts = schema.spec("applications", version)
-    printed = tuple(r for r in ts.blocks[0].rows if not r.derived)
-    cols = [c for c in ts.blocks[0].cols if not c.derived]
-    if any("小计" in r.label for r in rows):
-        # Some templates add a 法人或其他组织小计 column before 总计: read it as printed, check it (T3-D).
-        cols = [*cols[:6], schema.LEGAL_ENTITY_SUBTOTAL, cols[6]]
-    done: set[str] = set()
-    last = -1
-    keys = [r.key for r in printed]
-    for row in rows:
-        if not row.values:
-            continue
-        if all(is_blank(t.text) for t in row.values) and len(row.values) < len(cols):
-            continue  # filler cells between header words
-        group = _GROUP_ROWS.get(_NUMBERING_PREFIX.sub("", row.leaf))
-        if group is not None and (version == "v2021" or group != "other_total") and group not in done:
-            # a subtotal row some templates print for a group: kept as printed, checked (T3-D)
-            _emit(out, "applications", version, "", group, cols, row)
-            done.add(group)
-            continue
-        match = _t3_match(row.label, row.leaf, printed)
-        if match is None or match.key in done:
-            if last + 1 >= len(printed) or match is not None or not _may_stand_for(row.leaf, printed[last + 1]):
-                if match is not None:
-                    out.issues.append(Issue("duplicate_row", f"applications/{match.key}: printed twice; first kept"))
-                else:
-                    out.issues.append(Issue("unknown_row", f"applications: row not on the form ({row.leaf[:30]})"))
-                continue
-            match = printed[last + 1]
-            out.issues.append(Issue("label_by_position", f"applications/{match.key}: label not recognised ({row.leaf[:20]})"))
-        _emit(out, "applications", version, "", match.key, cols, row)
-        done.add(match.key)
-        last = keys.index(match.key)
+# v2019 prints （六）其他处理 as a row of numbers; v2021 as a heading over three rows.
+_OTHER19 = next(r for r in schema.spec("applications", "v2019").blocks[0].rows
+                if not r.derived and r.key in {g.key for g in schema.spec("applications", "v2021").blocks[0].rows
+                                               if g.derived})
 
 
 # ------------------------------------------------------------------ 表四
 
 def map_review(rows: list[Row], version: str, out: Mapped) -> None:
     ts = schema.spec("review_litigation", version)
-    cols = list(ts.blocks[0].cols)
+    block = ts.blocks[0]
+    cols = list(block.cols)
+    row_key = block.rows[0].key
     values = [t for r in rows for t in r.values]
     if any(t.glued for t in values):
-        _emit(out, "review_litigation", version, "", "cases", cols, Row([], values))
+        _emit(out, ts.name, version, block.key, row_key, cols, Row([], values), [])
         return
     # Filler cells of the header (a 行政复议 leaf spanning two rows) come before the numbers.
     while len(values) > len(cols) and is_blank(values[0].text):
         values = values[1:]
-    if len(values) < len(cols):
-        out.issues.append(Issue("missing_values", f"review_litigation: {len(values)} of 15 values printed"))
-        if not values:
-            return
-    _emit(out, "review_litigation", version, "", "cases", cols, Row([], values))
-
-
-# ------------------------------------------------------------------ table-level cuts
-
-MAX_COMBOS = 100_000
-
-
-def resolve_by_table(out: Mapped, version: str) -> None:
-    """Close open cuts of 表三 rows with the column identities (T3-A, T3-B).
-
-    Only a combination of row cuts under which every identity touching those rows holds is
-    accepted, and a cell is filled only where all such combinations agree. A table that breaks
-    its identities anyway resolves nothing: the cells stay blank and flagged."""
-    rows = [(rk, cols, cuts) for (t, rk), (cols, cuts) in out.open_cuts.items() if t == "applications"]
-    if not rows:
+    if not values:
         return
-    total = 1
-    for _, _, cuts in rows:
-        total *= len(cuts)
-    if total > MAX_COMBOS:
-        return
-    known = {(c.block, c.row_key, c.col_key): c.value for c in out.cells
-             if c.table == "applications" and c.value is not None}
-    open_rows = {rk for rk, _, _ in rows}
-    idents = [i for i in schema.identities("applications", version)
-              if i.rule in ("T3-A", "T3-B") and any(r in open_rows for _, r, _ in i.cells)]
-    survivors: list[tuple[list[str], ...]] = []
-    for combo in _combos([r[2] for r in rows]):
-        vals = dict(known)
-        for (rk, cols, _), cut in zip(rows, combo, strict=True):
-            for col, text in zip(cols, cut, strict=True):
-                vals[("", rk, col.key)] = value_of(text)
-        ok = all(ident.holds(vals) is not False for ident in idents)
-        if ok:
-            survivors.append(combo)
-    if not survivors:
-        return
-    by_key = {(c.row_key, c.col_key): i for i, c in enumerate(out.cells) if c.table == "applications"}
-    for idx, (rk, cols, _) in enumerate(rows):
-        for j, col in enumerate(cols):
-            texts = {s[idx][j] for s in survivors}
-            pos = by_key.get((rk, col.key))
-            if len(texts) != 1 or pos is None or "ambiguous_split" not in out.cells[pos].flags:
-                continue
-            text = texts.pop()
-            old = out.cells[pos]
-            del out.cells[pos]
-            tmp = Mapped()
-            _append(tmp, "applications", "", rk, col, text, f"{old.ref}#{j}", ["split_from_run", "split_by_table_identity"])
-            out.cells.insert(pos, tmp.cells[0])
-
-
-def _combos(options: list[list[list[str]]]) -> list[tuple[list[str], ...]]:
-    out: list[tuple[list[str], ...]] = [()]
-    for opts in options:
-        out = [(*prefix, o) for prefix in out for o in opts]
-    return out
+    _emit(out, ts.name, version, block.key, row_key, cols, Row([], values), [])
 
 
 # ------------------------------------------------------------------ entry point
@@ -371,21 +319,22 @@ def map_document(doc: Document, year: int | None) -> Mapped:
     if any(r.values for r in t2):
         v2, _how = detect_t2_version(t2, year)
         out.versions["active_disclosure"] = v2
-        map_active(t2, v2, out)
+        _map_table(out, "active_disclosure", v2, t2)
     fallback = v2 or ("v2021" if (year or 2021) >= 2021 else "v2019")
     t3 = tables["applications"]
     if any(r.values for r in t3):
         v3, _how = detect_t3_version(t3, fallback)
         out.versions["applications"] = v3
-        map_applications(t3, v3, out)
+        _map_table(out, "applications", v3, t3)
     t4 = tables["review_litigation"]
     if any(r.values for r in t4):
         v4 = out.versions.get("applications", fallback)
         out.versions["review_litigation"] = v4
         map_review(t4, v4, out)
-    if out.open_cuts and "applications" in out.versions:
-        resolve_by_table(out, out.versions["applications"])
-    out.found = {c.table for c in out.cells}
+    out.prose = prose.statements(doc.text, out.versions)
+    resolve.resolve(out, _emit, _append, prose.by_table(out.prose))
+    out.found = {c.table for c in out.cells} | {t for t, p in out.placements.items()
+                                                 if p.unplaced or p.conflicts or p.choices}
     for t in list(out.versions):
         if t not in out.found:
             del out.versions[t]

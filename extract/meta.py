@@ -11,12 +11,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from gongkai.classify import classify_document
 from gongkai.model import Issue
 
 _TITLE_LINE = re.compile(r"^\s*(?:标题|標題)\s*[:：]\s*(.+)$", re.M)
 _PUB_LINE = re.compile(r"(?:发布时间|發布時間|发布日期|發布日期|PubDate)\s*[:：]?\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 _REPORT_TITLE = re.compile(r"(?:信息公开|信息公開).{0,8}(?:年度报告|年度報告|工作报告|工作報告|年报|年報)")
-_NOT_REPORT = re.compile(r"解读|解讀|通知|格式|公积金|公積金|的函|函$|意见|办法|条例|绩效|要点")
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _PERIOD = re.compile(r"统计期限?(?:为|是)?自?\s*((?:19|20)\d{2})\s*年")
@@ -68,10 +68,7 @@ def read_meta(text: str, title: str | None, html_meta: dict[str, str]) -> Meta:
             title = prev + title
     meta.title = title
     if title:
-        if _NOT_REPORT.search(title):
-            meta.is_report = False
-        elif _REPORT_TITLE.search(title):
-            meta.is_report = True
+        meta.is_report = classify_document(title, text).is_report  # the crawler's rules too (gongkai.classify)
         ym = _YEAR_IN_TITLE.search(title)
         if ym:
             meta.year = int(ym.group(1))

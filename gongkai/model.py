@@ -78,6 +78,23 @@ class Issue:
     severity: str = "warning"  # info | warning | error
 
 
+class MissingReason(StrEnum):
+    ROW_MISSING = "row_missing"  # the table does not print the row (or its label is not recognised)
+    CELL_MISSING = "cell_missing"  # the row is read, this cell is not printed in it
+    ROW_UNPLACED = "row_unplaced"  # the source prints the row's label or values, but they could not be placed
+
+
+@dataclass(slots=True)
+class Missing:
+    """A cell of the detected form version that was not read, and why."""
+
+    table: str
+    block: str
+    row_key: str
+    col_key: str
+    reason: MissingReason
+
+
 @dataclass(slots=True)
 class ExtractResult:
     source: str
@@ -94,6 +111,8 @@ class ExtractResult:
     errors: list[Issue] = field(default_factory=list)
     sections: dict[str, str] = field(default_factory=dict)  # heading → text (pre2019 and narrative)
     sha256: str | None = None
+    # Every cell of a found table's form that is not among `cells`, with the reason.
+    missing: list[Missing] = field(default_factory=list)
 
     @property
     def failed_checks(self) -> list[Check]:
@@ -107,6 +126,8 @@ class ExtractResult:
             c["state"] = str(c["state"])
         for c in d["checks"]:
             c["status"] = str(c["status"])
+        for m in d["missing"]:
+            m["reason"] = str(m["reason"])
         return d
 
 
@@ -125,11 +146,14 @@ class ExtractResult:
             for c in d.get("checks", [])
         ]
         errors = [Issue(e["code"], e["message"], e.get("severity", "warning")) for e in d.get("errors", [])]
+        missing = [Missing(m["table"], m["block"], m["row_key"], m["col_key"], MissingReason(m["reason"]))
+                   for m in d.get("missing", [])]
         return cls(
             source=d["source"], status=ExtractStatus(d["status"]), source_format=d.get("source_format", "unknown"),
             agency=d.get("agency"), year=d.get("year"), published=d.get("published"), title=d.get("title"),
             format_version=dict(d.get("format_version", {})), report_version=d.get("report_version"),
             cells=cells, checks=checks, errors=errors, sections=dict(d.get("sections", {})), sha256=d.get("sha256"),
+            missing=missing,
         )
 
 
@@ -158,3 +182,4 @@ class FetchStatus(StrEnum):
     REDIRECT_REJECTED = "redirect_rejected"  # to another host, a private address or a non-HTTP scheme
     REDIRECT_LOOP = "redirect_loop"  # loop or too many redirects
     HOST_NOT_ALLOWED = "host_not_allowed"
+    TRUNCATED = "truncated"  # the body ended before its Content-Length: retried, never stored as complete

@@ -28,6 +28,8 @@ class Column:
     dtype: Dtype = "count"
     aliases: tuple[str, ...] = ()
     derived: bool = False
+    # False where the form's header prints no unit (采购总金额): the cell must say it.
+    unit_in_header: bool = True
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ class Row:
     keywords: tuple[str, ...] = ()
     derived: bool = False
     group: str | None = None
+    # The label is matched only when it is exactly a keyword (v2021 3.其他, also a header word).
+    exact: bool = False
+    # A group subtotal: the heading the form prints above its member rows (（三）不予公开).
+    heading: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,8 @@ class TableSpec:
     zh: str
     en: str
     blocks: tuple[Block, ...]
+    # Words printed only in this version of the table (its headers or rows): version detection.
+    signs: tuple[str, ...] = ()
 
     def block(self, key: str) -> Block:
         for b in self.blocks:
@@ -114,7 +122,8 @@ _CHANGE = _c("items_change", "本年增/减", "change in items this year (signed
 _DECISIONS = _c("decisions", "处理决定数量", "decisions made this year", "件", "count", "处理决定")
 _FEE = _c("fee_amount", "本年收费金额（单位：万元）", "fees collected this year", "万元", "decimal", "收费金额", "金额")
 _PROC_ITEMS = _c("procurement_items", "采购项目数量", "procurement projects", "项", "count", "采购项目")
-_PROC_AMOUNT = _c("procurement_amount", "采购总金额", "total procurement amount", "万元", "decimal", "采购总金额")
+_PROC_AMOUNT = Column("procurement_amount", "采购总金额", "total procurement amount", "万元", "decimal", ("采购总金额",),
+                      unit_in_header=False)
 
 _REGS = Row("regulations", "规章", "regulations (规章)", ("规章",))
 _NORM = Row("normative_documents", "行政规范性文件", "normative documents", ("规范性文件", "规范性档案"))
@@ -135,6 +144,7 @@ _ACTIVE_V2019 = TableSpec(
         Block("art20_8", "第二十条第（八）项", (_FEES,), (_PRIOR_ITEMS, _CHANGE)),
         Block("art20_9", "第二十条第（九）项", (_PROC,), (_PROC_ITEMS, _PROC_AMOUNT)),
     ),
+    ("新制作", "新公开", "对外公开总", "上一年项目", "增减", "采购", "其他对外管理服务"),
 )
 _DECISIONS21 = Column("decisions", "本年处理决定数量", "decisions made this year", "件", "count", ("处理决定",))
 _ACTIVE_V2021 = TableSpec(
@@ -145,6 +155,7 @@ _ACTIVE_V2021 = TableSpec(
         Block("art20_6", "第二十条第（六）项", (_PENALTY, _COERCION), (_DECISIONS21,)),
         Block("art20_8", "第二十条第（八）项", (_FEES,), (_FEE,)),
     ),
+    ("制发", "废止", "现行有效", "收费金额"),
 )
 
 # ---------------------------------------------------------------- 表三 applications
@@ -204,35 +215,38 @@ _OTHER21 = (
         "other: no correction in time", ("逾期不补正", "不补正"), group=_G6),
     Row("other_fee_unpaid", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
         "other: fee unpaid", ("收费通知", "缴纳费用"), group=_G6),
-    Row("other_misc", "3.其他", "other: miscellaneous", ("其他",), group=_G6),
+    Row("other_misc", "3.其他", "other: miscellaneous", ("其他",), group=_G6, exact=True),
 )
 
 
-def _derived(key: str, zh: str, en: str) -> Row:
-    return Row(key, zh, en, derived=True)
+def _derived(key: str, zh: str, en: str, heading: str) -> Row:
+    return Row(key, zh, en, (heading[3:],), derived=True, heading=heading)
 
 
 _DERIVED_GROUPS = (
-    _derived(_G3, "（三）不予公开（小计）", "withheld (derived subtotal)"),
-    _derived(_G4, "（四）无法提供（小计）", "unavailable (derived subtotal)"),
-    _derived(_G5, "（五）不予处理（小计）", "not processed (derived subtotal)"),
+    _derived(_G3, "（三）不予公开（小计）", "withheld (derived subtotal)", "（三）不予公开"),
+    _derived(_G4, "（四）无法提供（小计）", "unavailable (derived subtotal)", "（四）无法提供"),
+    _derived(_G5, "（五）不予处理（小计）", "not processed (derived subtotal)", "（五）不予处理"),
 )
+# The heading printed beside every outcome row (granted … results_total's summands).
+RESULTS_HEADING = "三、本年度办理结果"
 
 _APPS_COLS = (*APPLICANT_COLS, LEGAL_ENTITY_SUBTOTAL)
 _APPS_V2019 = TableSpec(
     "applications", "v2019", "收到和处理政府信息公开申请情况", "applications received and handled",
     (Block("", "", (*_HEAD_ROWS, _OTHER19, *_TAIL_ROWS, *_DERIVED_GROUPS), _APPS_COLS),),
-)
+)  # v2019 is told by a number row labelled （六）其他处理, not by a word of its own
 _APPS_V2021 = TableSpec(
     "applications", "v2021", "收到和处理政府信息公开申请情况", "applications received and handled",
     (
         Block(
             "", "",
             (*_HEAD_ROWS, *_OTHER21, *_TAIL_ROWS, *_DERIVED_GROUPS,
-             _derived(_G6, "（六）其他处理（小计）", "other handling (derived subtotal)")),
+             _derived(_G6, "（六）其他处理（小计）", "other handling (derived subtotal)", "（六）其他处理")),
             _APPS_COLS,
         ),
     ),
+    tuple(k for r in _OTHER21 if not r.exact for k in r.keywords),
 )
 
 # ---------------------------------------------------------------- 表四 review_litigation
@@ -250,6 +264,8 @@ _LEAVES4 = (
     ("total", "总计", "total"),
 )
 REVIEW_GROUPS = tuple(g for g, *_ in _GROUPS4)
+REVIEW_LEAVES = tuple(leaf for leaf, *_ in _LEAVES4)
+CASES = Row("cases", "（案件数）", "cases")
 _REVIEW_COLS = tuple(
     Column(f"{g}_{leaf}", "·".join(x for x in (zh1, zh2, lzh) if x), f"{gen}: {len_}", "件")
     for g, zh1, zh2, gen in _GROUPS4
@@ -258,7 +274,7 @@ _REVIEW_COLS = tuple(
 _REVIEW = tuple(
     TableSpec(
         "review_litigation", v, "政府信息公开行政复议、行政诉讼情况", "administrative reviews and lawsuits",
-        (Block("", "", (Row("cases", "（案件数）", "cases"),), _REVIEW_COLS),),
+        (Block("", "", (CASES,), _REVIEW_COLS),),
     )
     for v in VERSIONS
 )
@@ -274,6 +290,26 @@ TABLE_LABELS = {
     "applications": ("表三", "收到和处理政府信息公开申请情况"),
     "review_litigation": ("表四", "政府信息公开行政复议、行政诉讼情况"),
 }
+
+# Words that open each table (compact: simplified, no spaces or punctuation). Tables are found by
+# these, not by section numbers.
+TABLE_STARTS = {
+    "active_disclosure": ("第二十条第", "信息内容本年"),
+    "applications": ("本列数据", "申请人情况", "本年新收", "收到和处理政府信息公开"),
+    "review_litigation": ("行政复议", "未经复议直接起诉"),
+}
+# Of those, the words printed only by the tables (never by the narrative): they locate the
+# statistical part in a report's whole text.
+TABLE_ONLY_WORDS = ("第二十条第", "信息内容本年", "本列数据", "申请人情况", "未经复议直接起诉")
+# Header words that tell a report table from a layout table at a glance (表四 结果维持, 表二 处理决定).
+TABLE_HEADER_WORDS = (_LEAVES4[0][1], *_DECISIONS21.aliases)
+# Headings of the sections after the last table.
+TABLES_END = ("存在的主要问题", "存在主要问题", "改进情况")
+# Words of the tables' header rows: a row "label" that is one of them means the label cell was blank.
+HEADER_WORDS = (
+    "信息内容", "申请人情况", "法人或其他组织",
+    *dict.fromkeys(c.zh for ts in SPECS.values() for b in ts.blocks for c in b.cols),
+)
 
 
 def spec(table: str, version: str) -> TableSpec:
@@ -369,6 +405,50 @@ def legal_entity_subtotals(version: str, rows: tuple[str, ...]) -> tuple[Identit
     )
 
 
+@dataclass(frozen=True)
+class CrossYearIdentity:
+    """A soft rule over two reports of one agency (spec §3.2): lhs == rhs, each side signed terms
+    (sign, year offset 0 or -1, cell). Checked at build time; a failure is a finding, not an error."""
+
+    rule: str
+    table: str
+    versions: tuple[str, ...]
+    lhs: tuple[tuple[int, int, tuple[str, str, str]], ...]
+    rhs: tuple[tuple[int, int, tuple[str, str, str]], ...]
+    description: str = ""
+
+
+def _stock_identities() -> tuple[CrossYearIdentity, ...]:
+    ts = spec("active_disclosure", "v2021")
+    block = ts.blocks[0]
+    issued, repealed, in_force = (c.key for c in block.cols)
+    return tuple(
+        CrossYearIdentity(
+            "T2-X1", ts.name, ("v2021",),
+            ((1, 0, (block.key, r.key, in_force)),),
+            ((1, -1, (block.key, r.key, in_force)), (1, 0, (block.key, r.key, issued)),
+             (-1, 0, (block.key, r.key, repealed))),
+            f"{r.key}: 现行有效 Y = 现行有效 Y−1 + 制发 − 废止",
+        )
+        for r in block.rows
+    )
+
+
+def _carry_identities() -> tuple[CrossYearIdentity, ...]:
+    flow = [i for i in identities("applications", "v2021") if i.rule == "T3-A"]
+    return tuple(
+        CrossYearIdentity("T3-X1", i.table, VERSIONS, ((1, -1, i.rhs[1]),), ((1, 0, i.lhs[1]),),
+                          f"{i.rhs[1][2]}: 结转下年度 Y−1 = 上年结转 Y")
+        for i in flow
+    )
+
+
+@cache
+def cross_year_identities() -> tuple[CrossYearIdentity, ...]:
+    """T3-X1 carry-over (per applicant column) and T2-X1 stock of documents in force (v2021)."""
+    return (*_carry_identities(), *_stock_identities())
+
+
 def row_identities(table: str, version: str) -> tuple[Identity, ...]:
     """Identities that live inside one printed row (used to split run-together digits)."""
     return tuple(i for i in identities(table, version) if i.rule in ("T3-C", "T4-A"))
@@ -382,3 +462,91 @@ def all_keys() -> set[tuple[str, str, str, str]]:
         for r in b.rows
         for c in b.cols
     }
+
+
+# ---------------------------------------------------------------- P-1: numbers restated in the text
+
+@dataclass(frozen=True)
+class ProseFact:
+    """P-1: a number a report restates in its narrative, and the table cells (summed) it must equal.
+
+    `before` are patterns (over the text with spaces removed) that end right before the number,
+    `after` patterns that start right after the number and its unit. `context`, when set, must be
+    in the same sentence (行政复议 alone may be the agency's own caseload, not disclosure cases)."""
+
+    name: str
+    table: str
+    cells: tuple[tuple[str, str, str], ...]
+    before: tuple[str, ...]
+    after: tuple[str, ...] = ()
+    context: str | None = None
+    versions: tuple[str, ...] = VERSIONS
+    rule: str = "P-1"
+
+
+def _t3(row: str) -> tuple[tuple[str, str, str], ...]:
+    return (("", row, APPLICANT_COLS[-1].key),)
+
+
+def _t3_group(version: str, group: str) -> tuple[tuple[str, str, str], ...]:
+    members = derived_rows(version).get(group) or (group,)  # v2019 prints （六）其他处理 as a row
+    return tuple(("", m, APPLICANT_COLS[-1].key) for m in members)
+
+
+_NOT_COMBINED = r"(?<![及和与、])"  # 予以公开及部分公开208件 is two outcomes together: no fact
+# `1件涉及政府信息公开工作的行政复议`: the number comes first, tied to the noun by these words only.
+_ABOUT = r"(?:涉及|因|有关|关于)[^，。；、,;:]{0,18}?"
+
+
+def _t3_facts(version: str) -> tuple[ProseFact, ...]:
+    t = "applications"
+    return (
+        ProseFact("new_received", t, _t3("new_received"),
+                  (r"(?:新收|收到|受理)[^，。；,;：:（(]{0,14}?申请(?:共计|合计|总计|共|数量为|数为|为)?",)),
+        ProseFact("carried_over", t, _t3("carried_over"),
+                  (r"上年度?结转(?:的)?(?:政府信息公开|信息公开)?(?:申请)?(?:共|为)?", r"结转上年度?(?:申请)?")),
+        ProseFact("carried_forward", t, _t3("carried_forward"),
+                  (r"结转(?:至|到|入)?下一?年度?(?:继续)?(?:办理|处理)?(?:的)?(?:申请)?(?:有|共|为)?",
+                   r"(?<!结)转(?:入|至|到)?下一?年度?(?:继续)?办理(?:答复)?(?:的)?(?:有)?")),
+        ProseFact("granted", t, _t3("granted"),
+                  (_NOT_COMBINED + r"(?<!部分)(?:予以公开|同意公开)(?:答复)?(?:的)?(?:申请)?",)),
+        ProseFact("partially_granted", t, _t3("partially_granted"),
+                  (_NOT_COMBINED + r"部分公开(?:答复)?(?:的)?(?:申请)?",)),
+        *(ProseFact(g, t, _t3_group(version, g), (rf"{_NOT_COMBINED}{w}(?:答复)?(?:的)?(?:申请)?",))
+          for g, w in ((_G3, "不予公开"), (_G4, "无法提供"), (_G5, "不予处理"), (_G6, "其他处理"))),
+    )
+
+
+def _t4_facts() -> tuple[ProseFact, ...]:
+    t, case = "review_litigation", CASES.key
+    review = ((("", case, f"{REVIEW_GROUPS[0]}_{REVIEW_LEAVES[-1]}"),))
+    suits = tuple(("", case, f"{g}_{REVIEW_LEAVES[-1]}") for g in REVIEW_GROUPS[1:])
+    return (
+        ProseFact("review_total", t, review, (r"行政复议(?:案件)?(?:数)?(?:共|为|数为)?",),
+                  (rf"{_ABOUT}行政复议",), context="信息公开"),
+        ProseFact("suit_total", t, suits, (r"行政诉讼(?:案件)?(?:数)?(?:共|为|数为)?",),
+                  (rf"{_ABOUT}行政诉讼",), context="信息公开"),
+    )
+
+
+def _t2_facts() -> tuple[ProseFact, ...]:
+    """制发/废止/现行有效 + 规章/规范性文件, from the v2021 第（一）项 labels themselves."""
+    ts = spec("active_disclosure", "v2021")
+    block = ts.blocks[0]
+    out: list[ProseFact] = []
+    for r in block.rows:
+        noun = "(?:行政)?(?:" + "|".join(r.keywords) + ")"
+        others = "|".join(k for o in block.rows if o is not r for k in o.keywords)
+        for c in block.cols:
+            verb = "(?:" + "|".join(c.aliases) + ")"
+            out.append(ProseFact(
+                f"{r.key}.{c.key}", ts.name, ((block.key, r.key, c.key),),
+                (rf"{verb}(?:了|的)?{noun}(?:共)?", rf"{noun}(?:(?!{others})[^。；;]){{0,20}}?{verb}(?:了|的)?(?:共)?"),
+                versions=("v2021",)))
+    return tuple(out)
+
+
+@cache
+def prose_facts(version: str) -> tuple[ProseFact, ...]:
+    """Every P-1 fact for a report whose tables are of `version`."""
+    return tuple(f for f in (*_t2_facts(), *_t3_facts(version), *_t4_facts()) if version in f.versions)

@@ -39,3 +39,29 @@ def test_identity_counts() -> None:
     assert len(schema.identities("applications", "v2019")) == 7 + 7 + 23
     assert len(schema.identities("review_litigation", "v2021")) == 3
     assert len(schema.outcome_rows("v2021")) == 21 and len(schema.outcome_rows("v2019")) == 19
+
+
+def _form_keys() -> set[str]:
+    keys = {k for ts in schema.SPECS.values() for b in ts.blocks
+            for k in (b.key, *(r.key for r in b.rows), *(c.key for c in b.cols))}
+    return keys - {""}
+
+
+def test_keys_are_typed_only_in_the_registry() -> None:
+    """Row, column and block keys are spelled once, in gongkai/schema.py: every other module takes
+    them from the registry, so adding a row or an alias is one edit. (The crawler never touches the
+    form: a portal's JSON field `total` is not a key.)"""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    keys = _form_keys()
+    found = []
+    for package in ("gongkai", "extract", "dataset", "demo", "cli", "benchmarks"):
+        for path in sorted((root / package).rglob("*.py")):
+            if path == root / "gongkai" / "schema.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in keys:
+                    found.append(f"{path.relative_to(root)}:{node.lineno} {node.value!r}")
+    assert not found, found

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-__all__ = ["Anchor", "Link", "Page", "anchors", "same_site", "scoped_anchors"]
+__all__ = ["Anchor", "Link", "ListingNote", "Page", "anchors", "live_markup", "page_title", "same_site",
+           "scoped_anchors"]
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,7 @@ class Page:
     depth: int = 0
     form: dict[str, str] | None = None  # the POST body that produced this page (Hanweb dataproxy)
     overrides: dict[str, object] = field(default_factory=dict)
+    max_list_pages: int = 100  # bound on the pages generated for one listing (what it declares, capped)
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class Link:
     form: dict[str, str] | None = None
     same_depth: bool = True  # pagination keeps the depth; entering a column adds one
     parent_url: str | None = None  # when the link belongs to another page (API-listed attachments)
+    reason: str = ""  # why: the classifier's rule for titles, the pager for page links
+    listing: str | None = None  # the ListingNote key of the listing this page link belongs to
 
 
 @dataclass(frozen=True)
@@ -47,11 +52,19 @@ def anchors(html: str, base: str) -> list[Anchor]:
     if base_el is not None:
         base = urljoin(base, base_el.attributes.get("href") or "")
     out: list[Anchor] = []
+    parts = urlsplit(base)
+    root = f"{parts.scheme}://{parts.netloc}"
     for a in tree.css("a[href]"):
         href = (a.attributes.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "#", "mailto:", "tel:")):
             continue
-        out.append(Anchor(urljoin(base, href).split("#", 1)[0], a.text(strip=True), (a.attributes.get("title") or "").strip()))
+        if href.startswith(("http://", "https://")) and "/." not in href:
+            url = href  # already absolute (urljoin would only re-split it)
+        elif href.startswith("/") and not href.startswith("//") and "/." not in href:
+            url = root + href
+        else:
+            url = urljoin(base, href)
+        out.append(Anchor(url.split("#", 1)[0], a.text(strip=True), (a.attributes.get("title") or "").strip()))
     for el in tree.css("iframe[src], embed[src]"):
         src = (el.attributes.get("src") or "").strip()
         if src:
@@ -71,3 +84,42 @@ def scoped_anchors(page: Page, selector: str) -> list[Anchor]:
 
 def same_site(a: str, b: str) -> bool:
     return urlsplit(a).netloc.lower() == urlsplit(b).netloc.lower()
+
+
+@dataclass(frozen=True)
+class ListingNote:
+    """What a page declares about the listing it belongs to (a column paged by script, API or pager),
+    so the crawl can tell whether it found everything: declared records or pages versus those seen."""
+
+    key: str  # the same for every page of one listing (API URL + column, pager directory + name)
+    family: str
+    declared_records: int | None = None  # "recordCount: '20'", "totalRecord: 100", post_count, 共N条
+    declared_pages: int | None = None  # createPageHTML(N, …), countPage = N, 尾页 index_N
+    records: int | None = None  # records listed on this page (counted where the markup says what a record is)
+    planned_pages: int = 0  # further pages this page asked for (after the bound)
+    bounded: bool = False  # the listing declares more pages than the bound allows
+    detail: str = ""
+
+
+def page_title(html: str) -> str | None:
+    """The document's own title: TRS `ArticleTitle` meta, else the first <h1>, else <title>."""
+    tree = LexborHTMLParser(html)
+    meta = tree.css_first('meta[name="ArticleTitle"]')
+    if meta is not None and (meta.attributes.get("content") or "").strip():
+        return (meta.attributes.get("content") or "").strip()
+    for sel in ("h1", "title"):
+        node = tree.css_first(sel)
+        if node is not None and node.text(strip=True):
+            return node.text(strip=True)
+    return None
+
+
+_SCRIPT_OR_COMMENT = re.compile(r"(<script\b.*?</script\s*>)|<!--.*?-->", re.S | re.I)
+
+
+def live_markup(html: str) -> str:
+    """The page without its HTML comments (commented-out pagers and notes are not the page's
+    configuration), scripts kept whole (old pages wrap script bodies in <!-- … //-->)."""
+    if "<!--" not in html:
+        return html
+    return _SCRIPT_OR_COMMENT.sub(lambda m: m.group(1) or "", html)

@@ -9,8 +9,8 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from crawler.discover.base import Link, Page
-from crawler.select import is_column_title, is_report_title, report_year
+from crawler.discover.base import Link, ListingNote, Page
+from crawler.select import is_column_title, link_verdict, worth_recording
 
 __all__ = ["api_links", "config_links", "is_api"]
 
@@ -40,35 +40,49 @@ def config_links(page: Page) -> list[Link]:
         cats = [(str(c), "") for c in want]
     base = _base(page.url)
     return [Link(f"{base}api/all/{cid}?{urlencode({'page': 1, 'sid': sid.group(1)})}", "list", name or None,
-                 None, "gkmlpt", same_depth=False) for cid, name in dict(cats).items()]
+                 None, "gkmlpt", same_depth=False, reason="gkmlpt:category") for cid, name in dict(cats).items()]
 
 
-def api_links(page: Page) -> list[Link]:
+def api_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
     try:
         data: Any = json.loads(page.text)
     except ValueError:
-        return []
+        return [], []
     if not isinstance(data, dict):
-        return []
+        return [], []
     out: list[Link] = []
     articles = data.get("articles") or []
-    for art in articles if isinstance(articles, list) else []:
-        if not isinstance(art, dict):
-            continue
+    articles = [a for a in articles if isinstance(a, dict)] if isinstance(articles, list) else []
+    for art in articles:
         title, url = str(art.get("title") or ""), str(art.get("url") or "")
-        if url and is_report_title(title):
-            out.append(Link(url, "report", title, report_year(title, url), "gkmlpt"))
+        if not url:
+            continue
+        v = link_verdict(title, url)
+        if v.fetch_as_report:
+            out.append(Link(url, "report", title, v.year, "gkmlpt", reason=v.reason))
             for att in art.get("attachment") or []:
                 if isinstance(att, dict) and att.get("url"):
                     out.append(Link(str(att["url"]), "attachment", str(att.get("name") or "") or None,
-                                    report_year(title), "gkmlpt", parent_url=url))
+                                    v.year, "gkmlpt", parent_url=url, reason="gkmlpt:attachment"))
+        elif v.kind == "rejected" and worth_recording(title):
+            out.append(Link(url, "skip", title, v.year, "gkmlpt", reason=v.reason))
     classify = data.get("classify") or {}
     count = classify.get("post_count") if isinstance(classify, dict) else None
     parts = urlsplit(page.url)
     q = dict(parse_qsl(parts.query))
-    if isinstance(count, int) and articles and q.get("page", "1") in ("0", "1"):
-        pages = math.ceil(count / max(1, len(articles)))
-        for n in range(2, min(pages, 500) + 1):
-            q2 = {**q, "page": str(n)}
-            out.append(Link(parts._replace(query=urlencode(q2)).geturl(), "list", None, None, "gkmlpt"))
-    return out
+    key = f"gkmlpt:{parts._replace(query=urlencode({k: v for k, v in q.items() if k != 'page'})).geturl()}"
+    notes: list[ListingNote] = []
+    if isinstance(count, int):
+        planned = 0
+        bounded = False
+        if articles and q.get("page", "1") in ("0", "1"):
+            pages = math.ceil(count / max(1, len(articles)))
+            bounded = pages > page.max_list_pages
+            for n in range(2, min(pages, page.max_list_pages) + 1):
+                q2 = {**q, "page": str(n)}
+                out.append(Link(parts._replace(query=urlencode(q2)).geturl(), "list", None, None, "gkmlpt",
+                                reason="gkmlpt:api_page", listing=key))
+                planned += 1
+        notes.append(ListingNote(key, "gkmlpt", declared_records=count, records=len(articles), planned_pages=planned,
+                                 bounded=bounded, detail=f"post_count {count}"))
+    return out, notes

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
-from crawler.discover.base import Link, Page, anchors
+from crawler.discover.base import Link, ListingNote, Page, anchors
 from crawler.discover.listpage import report_links
 
 __all__ = ["annual_report_links", "dataproxy_links", "is_datastore", "record_links"]
@@ -31,14 +31,15 @@ def record_links(page: Page) -> list[Link]:
     if not html:
         return []
     found = report_links(page, anchors(html, page.url), scoped=False)
-    return [Link(x.url, x.kind, x.title, x.report_year, "hanweb") for x in found]
+    return [Link(x.url, x.kind, x.title, x.report_year, "hanweb", reason=x.reason) for x in found]
 
 
-def dataproxy_links(page: Page) -> list[Link]:
-    """POST requests for the record ranges not in this response: start = n+1 … total, in groups."""
+def dataproxy_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
+    """POST requests for the record ranges not in this response: start = n+1 … total, in groups; a
+    note with the declared total and the records this response holds."""
     total_m = _TOTAL.search(page.text)
     if total_m is None:
-        return []
+        return [], []
     total = int(total_m.group(1))
     form: dict[str, str] = {}
     proxy = urljoin(page.url, _PROXY)
@@ -66,17 +67,21 @@ def dataproxy_links(page: Page) -> list[Link]:
         if not form:
             colid = re.search(r"/col/col(\d+)/", page.url)
             if colid is None:
-                return []
+                return [], []
             form = {"col": "1", "appid": "1", "webid": "1", "path": "/", "columnid": colid.group(1),
                     "unitid": "", "webname": "", "permissiontype": "0"}
+    key = f"hanweb:{proxy}?columnid={form.get('columnid', '?')}"
     out: list[Link] = []
     nxt = end + 1
-    while nxt <= total and len(out) < 200:
+    while nxt <= total and len(out) < page.max_list_pages:
         last = min(total, nxt + group - 1)
         url = f"{proxy}?{urlencode({'startrecord': nxt, 'endrecord': last, 'perpage': per})}"
-        out.append(Link(url, "list", None, None, "hanweb", method="POST", form=form))
+        out.append(Link(url, "list", None, None, "hanweb", method="POST", form=form, reason="hanweb:dataproxy",
+                        listing=key))
         nxt = last + 1
-    return out
+    note = ListingNote(key, "hanweb", declared_records=total, records=len(_RECORD.findall(page.text)),
+                       planned_pages=len(out), bounded=nxt <= total, detail=f"datastore: {total} records")
+    return out, [note]
 
 
 def annual_report_links(page: Page) -> list[Link]:
@@ -86,5 +91,5 @@ def annual_report_links(page: Page) -> list[Link]:
     if page.depth != 0 or not isinstance(areas, list) or not isinstance(years, list):
         return []
     base = urljoin(page.url, "/module/xxgk/xxgkAnnualReport.jsp")
-    return [Link(f"{base}?{urlencode({'area': a, 'fbtime': y})}", "report", None, int(y), "hanweb_xxgk")
-            for a in areas for y in years]
+    return [Link(f"{base}?{urlencode({'area': a, 'fbtime': y})}", "report", None, int(y), "hanweb_xxgk",
+                 reason="registry:areas_x_years") for a in areas for y in years]

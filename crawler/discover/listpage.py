@@ -1,5 +1,8 @@
-"""Static list pages (TRS and most others): report links by title, next-page links, `index_N.html`,
-`createPageHTML(count, current, "index", "html")` and `countPage` page counts written in scripts."""
+"""Static list pages (TRS, EmpireCMS-style county sites and most others): report links by title,
+next-page links, and the pagers scripts and page footers declare — TRS `createPageHTML(count, cur,
+"index", "html")`, TRS `var countPage = N` with the file name written in the script
+(`"index"+"_" + nextPage + "."+"shtml"`), and last-page links (`尾页` → `index_14.html`) with the
+record count EmpireCMS prints (`<a title="Total record"><b>160</b></a>`)."""
 
 from __future__ import annotations
 
@@ -7,27 +10,39 @@ import posixpath
 import re
 from urllib.parse import urljoin, urlsplit
 
-from crawler.discover.base import Anchor, Link, Page, scoped_anchors
-from crawler.select import is_column_title, is_report_title, report_year
+from crawler.discover.base import Anchor, Link, ListingNote, Page, live_markup, scoped_anchors
+from crawler.select import is_column_title, link_verdict, worth_recording
 
 __all__ = ["column_links", "page_count_links", "pagination_links", "report_links"]
 
 _NEXT = {"下一页", "下页", "后页", "下一頁", "›", "»", ">", ">>", "next", "Next", "下一页>", "下一页»"}
+_LAST = {"尾页", "末页", "最后一页", "最末页", "尾頁"}
 _PAGE_FILE = re.compile(r"^(?:index|list|default)?[_-]?\d+\.s?html?$", re.I)
+_NUMBERED = re.compile(r"^(?P<prefix>[A-Za-z]*)[_-](?P<n>\d+)\.(?P<ext>s?html?|jsp)$", re.I)
+_NUMBERED_TAIL = re.compile(r"[_-]\d+\.(?:s?html?|jsp)$", re.I)
 _CREATE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
 _COUNT = re.compile(r"\bcountPage\s*[=:]\s*['\"]?(\d+)")  # TRS templates: var countPage = N
+_CURRENT = re.compile(r"\bcurrentPage\s*[=:]\s*['\"]?(\d+)")
+_JOIN = re.compile(r"""(["'])\s*\+\s*\1""")  # "index"+"_" → "index_", "."+"shtml" → ".shtml"
+_SCRIPT_FILE = re.compile(r"""(?P<prefix>index|list|default)_["']\s*\+[^;"']{1,40}\+\s*["']\.(?P<ext>s?html?|jsp)""")
+_SCRIPT_FIRST = re.compile(r"""(?P<prefix>index|list|default)\.(?P<ext>s?html?|jsp)\b""")
+_TOTAL = re.compile(r"""title=["']Total record["'][^>]*>\s*(?:&nbsp;)?\s*<b>\s*(\d+)\s*</b>""", re.I)
+_GONG = re.compile(r"(?:共有?|总计|合计)\s*(\d+)\s*条")
+_EXTS = ("html", "shtml", "htm", "jsp")
 
 
 def _title(a: Anchor) -> str:
     """The full title: lists truncate the text ("…") but often keep it whole in `title`."""
-    if a.title and (is_report_title(a.title) or not a.text or a.text.endswith(("…", "..."))):
+    if a.title and (link_verdict(a.title).fetch_as_report or not a.text or a.text.endswith(("…", "..."))):
         return a.title
     return a.text or a.title
 
 
 def report_links(page: Page, anchors: list[Anchor], *, scoped: bool = True) -> list[Link]:
-    """Links whose title is a report title. With a registry `list_selector`, only links inside it
-    (unless `scoped=False`: the anchors were already taken from the list, e.g. Hanweb records)."""
+    """Links whose title is a report title (or report-like: the body decides), with the classifier's
+    reason; near misses (a report title rejected as 解读, 通知 …) come back as `skip` links so the
+    decision is recorded. With a registry `list_selector`, only links inside it (unless
+    `scoped=False`: the anchors were already taken from the list, e.g. Hanweb records)."""
     out: list[Link] = []
     selector = page.overrides.get("list_selector")
     if scoped and isinstance(selector, str) and selector:
@@ -35,9 +50,15 @@ def report_links(page: Page, anchors: list[Anchor], *, scoped: bool = True) -> l
     for a in anchors:
         title = _title(a)
         if "xxgkAnnualReport.jsp" in a.url and "fbtime=" in a.url:
-            out.append(Link(a.url, "report", title or None, report_year(title, a.url), "hanweb_xxgk"))
-        elif is_report_title(title):
-            out.append(Link(a.url, "report", title, report_year(title, a.url)))
+            v = link_verdict(title, a.url)
+            kind = "skip" if v.kind == "rejected" else "report"
+            out.append(Link(a.url, kind, title or None, v.year, "hanweb_xxgk", reason="xxgk_annual_report_module"))
+            continue
+        v = link_verdict(title, a.url)
+        if v.fetch_as_report:
+            out.append(Link(a.url, "report", title, v.year, reason=v.reason))
+        elif v.kind == "rejected" and worth_recording(title):
+            out.append(Link(a.url, "skip", title, v.year, reason=v.reason))
     return out
 
 
@@ -46,52 +67,137 @@ def _dir(url: str) -> str:
     return path if path.endswith("/") else posixpath.dirname(path) + "/"
 
 
+_PAGER_TEXT = {"尾页", "末页", "首页", "上一页"}
+
+
 def pagination_links(page: Page, anchors: list[Anchor]) -> list[Link]:
     out: list[Link] = []
     here = _dir(page.url)
+    netloc = urlsplit(page.url).netloc
     for a in anchors:
-        if urlsplit(a.url).netloc != urlsplit(page.url).netloc:
-            continue
-        name = posixpath.basename(urlsplit(a.url).path)
         text = a.text.strip()
         is_next = text in _NEXT or a.title in ("下一页", "下页")
+        if not (is_next or text.isdigit() or text in _PAGER_TEXT):
+            continue  # only pager-like anchors are looked at more closely
+        parts = urlsplit(a.url)
+        if parts.netloc != netloc:
+            continue
+        name = posixpath.basename(parts.path)
         is_numbered = _PAGE_FILE.match(name) is not None and _dir(a.url) == here
-        if is_next or (is_numbered and (text.isdigit() or text in ("尾页", "末页", "首页", "上一页"))) or (("pageNum=" in a.url or "currpage=" in a.url.lower()) and (text.isdigit() or is_next)):
-            out.append(Link(a.url, "list", None, None, "listpage"))
+        paged_query = "pageNum=" in a.url or "currpage=" in a.url.lower()
+        if is_next or (is_numbered and (text.isdigit() or text in _PAGER_TEXT)) or (paged_query and (text.isdigit() or is_next)):
+            out.append(Link(a.url, "list", None, None, "listpage", reason="pager_link"))
     return out
 
 
-def _page_urls(page: Page, count: int, prefix: str, ext: str) -> list[Link]:
-    count = min(count, 500)
+def _pager(page: Page, *, prefix: str, ext: str, first: int, last: int, declared_pages: int, family: str,
+           detail: str) -> tuple[list[Link], list[ListingNote]]:
+    """Pages `prefix_first.ext` … `prefix_last.ext` of this directory, bounded; a note says how many
+    pages the listing declares and whether the bound cut it."""
     base = _dir(page.url)
-    return [Link(urljoin(page.url, f"{base}{prefix}_{n}.{ext}"), "list", None, None, "createpage")
-            for n in range(1, count)]
+    key = f"pager:{urljoin(page.url, base)}{prefix}_*.{ext}"
+    bound = max(0, page.max_list_pages - 1)  # the page itself is one of them
+    wanted = list(range(first, last + 1))
+    links = [Link(urljoin(page.url, f"{base}{prefix}_{n}.{ext}"), "list", None, None, family,
+                  reason=f"pager:{family}", listing=key) for n in wanted[:bound]]
+    note = ListingNote(key, family, declared_pages=declared_pages, planned_pages=len(links),
+                       bounded=len(wanted) > bound, detail=detail)
+    return links, [note]
 
 
-def page_count_links(page: Page) -> list[Link]:
+def _script_file(text: str, fallback_ext: str) -> tuple[str, str, str]:
+    """(prefix, ext, where) as the pager script writes its links, e.g. "index"+"_"+n+"."+"shtml"."""
+    joined = _JOIN.sub("", text)
+    m = _SCRIPT_FILE.search(joined)
+    if m:
+        return m.group("prefix"), m.group("ext").lower(), "script"
+    m = _SCRIPT_FIRST.search(joined)
+    if m:
+        return m.group("prefix"), m.group("ext").lower(), "script"
+    return "index", fallback_ext, "url"
+
+
+def page_count_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
     """Pages 2..N named in scripts: TRS `createPageHTML(...)` and `countPage` variables; or the
     registry's page-count rule (`page_pattern` + `page_count`) for the entry page."""
     pattern, count = page.overrides.get("page_pattern"), page.overrides.get("page_count")
     if page.depth == 0 and isinstance(pattern, str) and "{n}" in pattern and isinstance(count, int):
-        return [Link(urljoin(page.url, _dir(page.url) + pattern.format(n=n)), "list", None, None, "registry")
-                for n in range(1, min(count, 500))]
-    out: list[Link] = []
-    cur_ext = posixpath.splitext(urlsplit(page.url).path)[1].lstrip(".") or "html"
-    for m in _CREATE.finditer(page.text):
+        n_max = min(count, page.max_list_pages)
+        key = f"pager:{urljoin(page.url, _dir(page.url))}{pattern}"
+        rule = [Link(urljoin(page.url, _dir(page.url) + pattern.format(n=n)), "list", None, None, "registry",
+                     reason="pager:registry", listing=key) for n in range(1, n_max)]
+        return rule, [ListingNote(key, "registry", declared_pages=count, planned_pages=len(rule),
+                                   bounded=count > page.max_list_pages, detail="registry page_count")]
+    cur_ext = posixpath.splitext(urlsplit(page.url).path)[1].lstrip(".").lower() or "html"
+    text = live_markup(page.text)
+    links: list[Link] = []
+    notes: list[ListingNote] = []
+    for m in _CREATE.finditer(text):
         args = [x.strip().strip("'\"") for x in m.group(1).split(",")]
         nums = [int(x) for x in args if x.isdigit()]
         strs = [x for x in args if x and not x.isdigit()]
         if not nums:
             continue
-        # createPageHTML(count, current, "index", "html") or createPageHTML("div", count, current, "index", "html")
+        # createPageHTML(count, current, "index", "html") or createPageHTML("div", count, current, "index", "html", records)
         prefix = next((s for s in strs if s in ("index", "list", "default")), "index")
-        ext = next((s for s in strs if s in ("html", "shtml", "htm")), cur_ext)
-        out.extend(_page_urls(page, nums[0], prefix, ext))
-    if not out:
-        m2 = _COUNT.search(page.text)
+        ext = next((s for s in strs if s in _EXTS), cur_ext)
+        detail = f"createPageHTML({m.group(1).strip()[:60]})" + (f"; {nums[2]} records" if len(nums) > 2 else "")
+        got = _pager(page, prefix=prefix, ext=ext, first=1, last=nums[0] - 1, declared_pages=nums[0],
+                     family="createpage", detail=detail)
+        links += got[0]
+        notes += got[1]
+    if not links and not notes:
+        m2 = _COUNT.search(text)
         if m2:
-            out.extend(_page_urls(page, int(m2.group(1)), "index", cur_ext))
-    return out
+            count_pages = int(m2.group(1))
+            start = text.rfind("<script", 0, m2.start())
+            end = text.find("</script>", m2.end())
+            script = text[start if start >= 0 else m2.start(): end if end >= 0 else m2.end() + 4000]
+            prefix, ext, where = _script_file(script, cur_ext)
+            cm = _CURRENT.search(script)
+            # TRS counts pages from 0 (index_1 is the second page); a first page that says it is page 1
+            # counts from 1 (index_2 is the second page)
+            one_based = bool(cm and cm.group(1) == "1" and not _NUMBERED.match(posixpath.basename(urlsplit(page.url).path)))
+            first, last = (2, count_pages) if one_based else (1, count_pages - 1)
+            got = _pager(page, prefix=prefix, ext=ext, first=first, last=last, declared_pages=count_pages,
+                         family="countpage", detail=f"countPage = {count_pages}; file name from the {where}")
+            links += got[0]
+            notes += got[1]
+    return links, notes
+
+
+def last_page_links(page: Page, anchors: list[Anchor]) -> tuple[list[Link], list[ListingNote]]:
+    """A pager footer with a last-page link (尾页 → index_14.html): every page in between, even when
+    the footer shows only a window of numbers (EmpireCMS, TRS prerendered footers)."""
+    here = _dir(page.url)
+    numbered: dict[tuple[str, str], list[int]] = {}
+    last: dict[tuple[str, str], int] = {}
+    netloc = urlsplit(page.url).netloc
+    for a in anchors:
+        if not _NUMBERED_TAIL.search(a.url):
+            continue
+        parts = urlsplit(a.url)
+        if parts.netloc != netloc or _dir(a.url) != here:
+            continue
+        m = _NUMBERED.match(posixpath.basename(parts.path))
+        if not m:
+            continue
+        key = (m.group("prefix"), m.group("ext").lower())
+        numbered.setdefault(key, []).append(int(m.group("n")))
+        if a.text.strip() in _LAST or a.title.strip() in _LAST:
+            last[key] = max(last.get(key, 0), int(m.group("n")))
+    links: list[Link] = []
+    notes: list[ListingNote] = []
+    live = live_markup(page.text)
+    total = _TOTAL.search(live) or _GONG.search(live)
+    for (prefix, ext), n_last in last.items():
+        first = min(numbered[(prefix, ext)])  # index_1 (TRS) or index_2 (EmpireCMS) is the second page
+        detail = f"last page {prefix}_{n_last}.{ext}" + (f"; {total.group(1)} records declared" if total else "")
+        got = _pager(page, prefix=prefix, ext=ext, first=first, last=n_last, declared_pages=n_last - first + 2,
+                     family="lastpage", detail=detail)
+        links += got[0]
+        notes += got[1]
+    return links, notes
 
 
 def column_links(page: Page, anchors: list[Anchor], max_depth: int) -> list[Link]:
@@ -99,5 +205,5 @@ def column_links(page: Page, anchors: list[Anchor], max_depth: int) -> list[Link
     departments' own sites (the crawl loop still applies the host allow-list)."""
     if page.depth >= max_depth:
         return []
-    return [Link(a.url, "list", _title(a), None, "column", same_depth=False)
+    return [Link(a.url, "list", _title(a), None, "column", same_depth=False, reason="column_title")
             for a in anchors if is_column_title(_title(a)) and a.url.rstrip("/") != page.url.rstrip("/")]

@@ -10,8 +10,8 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
-from crawler.discover.base import Link, Page
-from crawler.select import is_report_title, report_year
+from crawler.discover.base import Link, ListingNote, Page, live_markup
+from crawler.select import link_verdict, worth_recording
 
 __all__ = ["api_from_script", "json_links", "looks_json"]
 
@@ -38,19 +38,33 @@ def _with_page(url: str, n: int) -> str | None:
     return parts._replace(query=urlencode(q2)).geturl()
 
 
-def api_from_script(page: Page) -> list[Link]:
-    m = _API.search(page.text)
+def _key(url: str) -> str:
+    """One key for every page of a search-API listing: the API URL without its page parameter."""
+    parts = urlsplit(url.replace("{page}", ""))
+    q = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in _PAGE_KEYS]
+    return "api:" + parts._replace(query=urlencode(q)).geturl()
+
+
+def api_from_script(page: Page) -> tuple[list[Link], list[ListingNote]]:
+    if _API.search(page.text) is None:
+        return [], []
+    text = live_markup(page.text)
+    m = _API.search(text)
     if m is None:
-        return []
+        return [], []
     api = urljoin(page.url, m.group(1))
-    pm = _PAGES.search(page.text)
+    pm = _PAGES.search(text)
     last = int(pm.group(1)) if pm else 2
+    key = _key(api)
     out = []
-    for n in range(2, min(last, 500) + 1):
+    for n in range(2, min(last, page.max_list_pages) + 1):
         u = _with_page(api, n)
         if u:
-            out.append(Link(u, "list", None, None, "trs_search"))
-    return out
+            out.append(Link(u, "list", None, None, "trs_search", reason="search_api:page", listing=key))
+    note = ListingNote(key, "trs_search", declared_pages=last if pm else None, planned_pages=len(out),
+                       bounded=last > page.max_list_pages,
+                       detail=f"static first page + search API {urlsplit(api).path}" + ("" if pm else "; page count not declared"))
+    return out, [note]
 
 
 def _records(node: Any) -> list[tuple[str, str]]:
@@ -84,17 +98,26 @@ def _total_pages(node: Any) -> int | None:
     return None
 
 
-def json_links(page: Page) -> list[Link]:
+def json_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
     try:
         data = json.loads(page.text)
     except ValueError:
-        return []
-    out = [Link(urljoin(page.url, u), "report", t, report_year(t, u), "trs_search")
-           for t, u in _records(data) if is_report_title(t)]
+        return [], []
+    out: list[Link] = []
+    records = _records(data)
+    for t, u in records:
+        url = urljoin(page.url, u)
+        v = link_verdict(t, url)
+        if v.fetch_as_report:
+            out.append(Link(url, "report", t, v.year, "trs_search", reason=v.reason))
+        elif v.kind == "rejected" and worth_recording(t):
+            out.append(Link(url, "skip", t, v.year, "trs_search", reason=v.reason))
     pages = _total_pages(data)
+    key = _key(page.url)
     if pages:
-        for n in range(2, min(pages, 500) + 1):
-            u = _with_page(page.url, n)
-            if u:
-                out.append(Link(u, "list", None, None, "trs_search"))
-    return out
+        for n in range(2, min(pages, page.max_list_pages) + 1):
+            nxt = _with_page(page.url, n)
+            if nxt:
+                out.append(Link(nxt, "list", None, None, "trs_search", reason="search_api:page", listing=key))
+    note = ListingNote(key, "trs_search", declared_pages=pages, records=len(records), detail="search API page")
+    return out, [note]

@@ -6,13 +6,19 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from gongkai import schema
+from gongkai.normalize import loose
+
 from ..grid import TABLE_SECTIONS, Document, SourceCell, Table
 
 MAX_SPAN = 64  # a hostile rowspan="100000" must not allocate a huge grid
 MAX_CELLS = 20000
-# Only tables that mention one of these are report tables; layout tables are skipped early.
-_TABLE_MARKERS = ("第二十条", "二十条", "本年新收", "新收政府", "行政复议", "信息内容", "申请人", "申請人",
-                  "行政復議", "結果維持", "结果维持", "處理決定", "处理决定", "统计", "統計", "指标")
+# Only tables that mention one of these are report tables; layout tables are skipped early: the
+# words that open the form's tables and a few header words (schema.TABLE_STARTS, TABLE_HEADER_WORDS),
+# in any script and spacing, and the 统计/指标 of the pre-2019 statistics tables.
+_TABLE_MARKERS = re.compile("|".join(loose(w) for w in (
+    *dict.fromkeys(w for words in schema.TABLE_STARTS.values() for w in words),
+    *schema.TABLE_HEADER_WORDS, "统计", "指标")))
 _INT = re.compile(r"\s*(\d+)")
 _IMG_MARK = "\ue000"  # a private-use character standing for an <img> while counting
 _AFTER_TABLES = re.compile(r"存在的主要问题|存在主要问题|其他需要报告|存在的主要問題|其他需要報告")
@@ -76,7 +82,7 @@ def read_html(text: str) -> Document:
         if len(table.css("table")) > 1:  # the node itself matches too
             continue  # layout wrapper; its inner tables are visited on their own
         t = table.text(deep=True)
-        if not any(k in t for k in _TABLE_MARKERS):
+        if not _TABLE_MARKERS.search(t):
             continue
         doc.tables.append(table_grid(table, index))
         index += 1

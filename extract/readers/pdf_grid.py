@@ -1,6 +1,6 @@
 """Ruled-table fragments (one per page) → one span-expanded grid per printed table.
 
-A fragment is what pdfplumber finds on one page: cell boxes with their text. A table that runs
+A fragment is one page's ruled table (`pdf_rules`): cell boxes with their text. A table that runs
 over a page break is several fragments; they are joined into one grid when the first ends the
 page and the next starts the following page with the same outer edges.
 
@@ -21,6 +21,7 @@ At a page break:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from ..grid import SourceCell, Table
@@ -42,6 +43,7 @@ _ENUMERATED = re.compile(
 class Piece:
     box: Box
     text: str
+    runs_on: bool = False  # its last line fills the cell: the text may go on past the cell's foot
 
 
 @dataclass
@@ -90,7 +92,13 @@ def _cluster(values: list[float], tol: float) -> list[float]:
 
 
 def _nearest(v: float, centers: list[float]) -> int:
-    return min(range(len(centers)), key=lambda i: abs(centers[i] - v))
+    """Index of the centre nearest to v (the lower one on a tie); `centers` ascend."""
+    i = bisect_left(centers, v)
+    if i == 0:
+        return 0
+    if i == len(centers) or abs(centers[i - 1] - v) <= abs(centers[i] - v):
+        return i - 1
+    return i
 
 
 class _Grid:
@@ -100,9 +108,11 @@ class _Grid:
         self.ncols = ncols
         self.rows: list[list[int]] = []
         self.texts: list[str] = []
+        self.runs_on: list[bool] = []
 
-    def new_owner(self, text: str) -> int:
+    def new_owner(self, text: str, runs_on: bool = False) -> int:
         self.texts.append(text)
+        self.runs_on.append(runs_on)
         return len(self.texts) - 1
 
     def row_signature(self, row: list[int]) -> tuple[str, ...]:
@@ -130,7 +140,7 @@ def _local_rows(grid: _Grid, frag: Fragment, xs: list[float]) -> list[list[int]]
         r0, r1 = _nearest(p.box[1], ys), _nearest(p.box[3], ys)
         if c1 <= c0 or r1 <= r0:
             continue  # a sliver narrower than the tolerance: not a cell
-        oid = grid.new_owner(p.text)
+        oid = grid.new_owner(p.text, p.runs_on)
         for r in range(r0, r1):
             for c in range(c0, c1):
                 if local[r][c] == -1:
@@ -202,32 +212,44 @@ def _rejoin_split_row(grid: _Grid, b: int) -> None:
     Word lets a row break across pages: the label's last lines go on to the next page, in a
     row whose number cells are empty. Such a row b has text only under labels of row b-1 (no
     numbers, no enumeration marker of its own) while row b-1 has numbers; its cells are glued
-    onto the ones above and the row is removed.
+    onto the ones above and the row is removed. The numbers may also go with the label's last
+    lines (a converted 2025 上海市 report: `缴纳费用、行政机关不再处理其政` beside its numbers
+    after the page footer): then row b-1 has a label whose last line fills its cell and empty
+    cells where row b has numbers, and the numbers move up into them.
     """
     if b == 0 or b >= len(grid.rows):
         return
     above, row = grid.rows[b - 1], grid.rows[b]
-    if not any(is_numeric(grid.texts[oid]) for oid in above):
-        return
     own = [c for c, oid in enumerate(row) if oid != above[c]]
     if not any(grid.texts[row[c]] for c in own):
         return
+    numbers_above = any(is_numeric(grid.texts[oid]) for oid in above)
+    runs_on = False
     for c in own:
         text, up_text = grid.texts[row[c]], grid.texts[above[c]]
         if not text:
             continue
-        if is_numeric(text) or _ENUMERATED.match(text) or not up_text or is_numeric(up_text):
-            return
         if _extent(row, c) != _extent(above, c):
             return
+        if is_numeric(text):
+            if numbers_above or up_text:
+                return  # a row of numbers of its own, or numbers under numbers
+        elif _ENUMERATED.match(text) or not up_text or is_numeric(up_text):
+            return
+        else:
+            runs_on = runs_on or grid.runs_on[above[c]]
+    if not numbers_above and not runs_on:
+        return  # a label above that ends on its own line is a row of its own (blank values)
     below = grid.rows[b + 1] if b + 1 < len(grid.rows) else []
     for c in own:
         oid = row[c]
         if below and below[c] == oid:
             continue  # a cell reaching further down (a group label): `_rejoin_split_labels` decides
         if oid != above[c]:
-            if grid.texts[oid]:
-                grid.texts[above[c]] = join_lines([grid.texts[above[c]], grid.texts[oid]])
+            text = grid.texts[oid]
+            if text:
+                up = grid.texts[above[c]]
+                grid.texts[above[c]] = text if is_numeric(text) else join_lines([up, text])
             grid.replace(oid, above[c])
     # Every position of row b now belongs to row b-1's cells or to cells that go on below.
     del grid.rows[b]

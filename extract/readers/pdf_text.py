@@ -1,6 +1,6 @@
 """Text of a PDF page: cell texts from characters in a box, page lines, page furniture.
 
-pdfplumber hands out characters with positions. A cell's text is rebuilt from the characters whose
+Characters come with positions (dicts: text, x0, x1, top, bottom, size). A cell's text is rebuilt from the characters whose
 centre lies inside the cell box, line by line, and the lines are joined the CJK way (no spaces
 between Chinese characters; see `cjk.join_lines`). Page numbers such as `— 5 —`, `- 5 -`,
 `第 5 页 共 6 页` or `5/6` at the top or bottom of a page are page furniture, not text.
@@ -96,29 +96,54 @@ def _line_text(chars: Sequence[dict[str, Any]]) -> str:
 
 
 def group_lines(chars: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Characters grouped into visual lines, top to bottom (a line = overlapping vertical extent)."""
+    """Characters grouped into visual lines, top to bottom (a line = overlapping vertical extent):
+    each character joins the first line (in order of creation) whose extent holds its centre."""
     lines: list[list[dict[str, Any]]] = []
     bounds: list[tuple[float, float]] = []
+    alive: list[int] = []  # lines that may still take characters, in order of creation
     for ch in sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"])):
         if ch["text"].isspace():
             continue
+        # Characters come by top (rounded to 0.1): a line ending above this one's top can take
+        # no later character's centre, nor grow; it leaves the search.
+        floor = ch["top"] - 0.1
+        if alive and bounds[alive[0]][1] < floor:
+            alive = [i for i in alive if bounds[i][1] >= floor]
         mid = (ch["top"] + ch["bottom"]) / 2
-        for i, (top, bottom) in enumerate(bounds):
+        for i in alive:
+            top, bottom = bounds[i]
             if top <= mid <= bottom:
                 lines[i].append(ch)
                 bounds[i] = (min(top, ch["top"]), max(bottom, ch["bottom"]))
                 break
         else:
+            alive.append(len(lines))
             lines.append([ch])
             bounds.append((ch["top"], ch["bottom"]))
     order = sorted(range(len(lines)), key=lambda i: bounds[i][0])
     return [lines[i] for i in order]
 
 
+_FULL_LINE = 2.2  # ems: a last line leaving less than this of the cell's width empty is full
+
+
 def text_in_box(chars: Sequence[dict[str, Any]], box: Box) -> str:
     """The printed text of a cell: its characters line by line, joined without CJK spaces."""
+    return cell_in_box(chars, box)[0]
+
+
+def cell_in_box(chars: Sequence[dict[str, Any]], box: Box) -> tuple[str, bool]:
+    """A cell's text, and whether its last line fills the cell's width (the text may run on
+    past the cell's foot: a row broken across a page)."""
     inside = [c for c in chars if _inside(c, box)]
-    return join_lines([_line_text(line).replace(_WIDE, "") for line in group_lines(inside)])
+    lines = group_lines(inside)
+    text = join_lines([_line_text(line).replace(_WIDE, "") for line in lines])
+    if not lines:
+        return text, False
+    last = lines[-1]
+    used = max(c["x1"] for c in last) - min(c["x0"] for c in last)
+    size = max(float(c.get("size") or 0) for c in last)
+    return text, size > 0 and (box[2] - box[0]) - used < _FULL_LINE * size
 
 
 class CharIndex:
@@ -129,9 +154,20 @@ class CharIndex:
         self.mids = [(c["top"] + c["bottom"]) / 2 for c in self.chars]
 
     def text_in_box(self, box: Box) -> str:
+        return self.cell(box)[0]
+
+    def cell(self, box: Box) -> tuple[str, bool]:
+        """`cell_in_box` over the characters near the box."""
         lo = bisect_left(self.mids, box[1])
         hi = bisect_right(self.mids, box[3])
-        return text_in_box(self.chars[lo:hi], box)
+        return cell_in_box(self.chars[lo:hi], box)
+
+    def any_in(self, x0: float, top: float, x1: float, bottom: float) -> bool:
+        """Whether a visible character's centre lies in the box."""
+        lo = bisect_left(self.mids, top)
+        hi = bisect_right(self.mids, bottom)
+        box = (x0, top, x1, bottom)
+        return any(_inside(ch, box) and not ch["text"].isspace() for ch in self.chars[lo:hi])
 
 
 def page_lines(chars: Sequence[dict[str, Any]], page: int, page_height: float) -> list[Line]:

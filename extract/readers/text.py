@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 
+from gongkai import schema
+from gongkai.normalize import loose
+
 from ..grid import Document, SourceCell, Table
 
-# Where the statistical part of a report starts and ends (narrative numbers stay out).
-_START = re.compile(r"第\s*二\s*十\s*[条條]\s*第|信息[内內]容\s*\|?\s*本年")
-_END = re.compile(r"[五5]\s*[、.．]\s*(?:政府信息公开工作)?存在的?主要问题|[五5]\s*[、.．]\s*存在|五、存在|五、存在的主要問題|五、存在的主要問題")
-_T3_START = re.compile(r"本列数据|本列數據|申请人情况|申請人情況")
+# Where the statistical part of a report starts and ends (narrative numbers stay out): the first
+# word only the tables print (schema.TABLE_ONLY_WORDS), and section 五、存在….
+_START = re.compile("|".join(loose(w) for w in schema.TABLE_ONLY_WORDS))
+_END = re.compile(r"[五5]\s*[、.．]\s*(?:政府信息公开工作)?存在")
 _PIPE_ONLY = re.compile(r"^\s*\|{2,}\s*$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 # A digit run in run-together text, optionally signed, with a decimal part and a unit.
@@ -38,8 +41,6 @@ def _unhide(text: str) -> str:
 
 def _region(text: str) -> tuple[str, int]:
     m = _START.search(text)
-    if not m:
-        m = _T3_START.search(text)
     if not m:
         return "", 0
     start = m.start()
@@ -81,7 +82,11 @@ def _stream_cells(region: str, first_line: int) -> list[SourceCell]:
 def _row_cells(region: str, first_line: int) -> list[list[SourceCell]]:
     rows: list[list[SourceCell]] = []
     for i, line in enumerate(region.split("\n")):
-        if not line.strip() or _MD_RULE.match(line):
+        if not line.strip() or _MD_RULE.match(line) or _PAGE_NUMBER.match(line):
+            continue
+        if "|" not in line:
+            # a line between the pipe rows (text converted from PDF): `行政许可 97` is a row too
+            rows.append(_split_line(line.strip(), first_line + i))
             continue
         parts = line.split("|")
         if line.strip().startswith("|"):
@@ -97,12 +102,36 @@ _NUMBERS_ONLY = re.compile(rf"^{_NUMBER_TOKEN}(?:\s+{_NUMBER_TOKEN})+$")
 _LABEL_THEN_NUMBERS = re.compile(rf"^(.*?[^\d\s,.+-])\s+({_NUMBER_TOKEN}(?:\s+{_NUMBER_TOKEN})*)$")
 
 
+# A running page number (`— 4 —`, `- 3 -`) printed between the halves of a table.
+_PAGE_NUMBER = re.compile(r"^\s*[-—–]+\s*\d{1,4}\s*[-—–]+\s*$")
+
+
+def _split_line(line: str, line_no: int) -> list[SourceCell]:
+    """`label 95 0 0` → the label and its numbers; a line of numbers → its numbers; else one cell."""
+    if _NUMBERS_ONLY.match(line):
+        return [SourceCell(v, line_no, j) for j, v in enumerate(line.split())]
+    m = _LABEL_THEN_NUMBERS.match(line)
+    if m:
+        return [SourceCell(m.group(1).strip(), line_no, 0),
+                *(SourceCell(v, line_no, 1 + j) for j, v in enumerate(m.group(2).split()))]
+    return [SourceCell(line, line_no, 0)]
+
+
+# `规章000`: a row label with its digits run together on one line (the cells' boundaries lost).
+_LABEL_THEN_RUN = re.compile(r"^(.*[\u4e00-\u9fff）)])(\d+)$")
+
+
 def _line_cells(region: str, first_line: int) -> list[SourceCell]:
     lines = region.split("\n")
     paragraphs = sum(1 for x in lines if x == "") > len(lines) / 3
     cells: list[SourceCell] = []
     for i, line in enumerate(lines):
         if line == "" or (not paragraphs and not line.strip()):
+            continue
+        glued = _LABEL_THEN_RUN.match(line.strip())
+        if glued:
+            cells.append(SourceCell(glued.group(1), first_line + i, len(cells)))
+            cells.append(SourceCell(glued.group(2), first_line + i, len(cells), glued=True))
             continue
         if _NUMBERS_ONLY.match(line.strip()):
             cells.extend(SourceCell(v, first_line + i, len(cells) + j) for j, v in enumerate(line.split()))

@@ -111,9 +111,11 @@ class RawStore:
         return doc
 
     def archive(self, url: str, body: bytes, *, status: int, headers: dict[str, str] | None = None,
-                fetched_at: str | None = None) -> tuple[str, int]:
-        """Keep a response that is not a document (block page, error page) in WARC only: evidence."""
-        loc = self._warc.append(url, body, status=status, headers=dict(headers or {}), fetched_at=fetched_at)
+                fetched_at: str | None = None, truncated: str | None = None) -> tuple[str, int]:
+        """Keep a response that is not a document (block page, error page, a body cut short —
+        `truncated`, marked WARC-Truncated) in WARC only: evidence."""
+        loc = self._warc.append(url, body, status=status, headers=dict(headers or {}), fetched_at=fetched_at,
+                                truncated=truncated)
         return loc.file, loc.offset
 
     def iter_documents(self, kind: str | None = None, *, all_versions: bool = False) -> Iterator[StoredDocument]:

@@ -29,7 +29,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from gongkai.model import Cell, CellState, Check, CheckStatus, ExtractResult, ExtractStatus, Issue
+from gongkai.model import (
+    Cell,
+    CellState,
+    Check,
+    CheckStatus,
+    ExtractResult,
+    ExtractStatus,
+    Issue,
+    Missing,
+    MissingReason,
+)
 from gongkai.store.raw import RawStore, StoredDocument
 
 __all__ = ["RECORD_KINDS", "RecordError", "RecordStore", "StoredResults", "record_key"]
@@ -59,12 +69,14 @@ def record_key(sha256: str, content_type: str | None = None) -> str:
 
 # Cells, checks and issues are stored as rows of their fields, in the order the record's header names
 # (no per-object dict, no dataclasses.asdict deep copy: writing a record costs far less than extracting).
-_ROWS: dict[str, type[Cell] | type[Check] | type[Issue]] = {"cells": Cell, "checks": Check, "errors": Issue}
+_ROWS: dict[str, type[Cell] | type[Check] | type[Issue] | type[Missing]] = {
+    "cells": Cell, "checks": Check, "errors": Issue, "missing": Missing}
 _NAMES = {name: [f.name for f in fields(cls)] for name, cls in _ROWS.items()}
 _SCALARS = [f.name for f in fields(ExtractResult) if f.name not in _ROWS]
 _FROM_TEXT: dict[str, Callable[[Any], Any]] = {
     "value": lambda v: None if v is None else Decimal(v),
-    "state": {str(s): s for s in CellState}.__getitem__, "status": {str(s): s for s in CheckStatus}.__getitem__}
+    "state": {str(s): s for s in CellState}.__getitem__, "status": {str(s): s for s in CheckStatus}.__getitem__,
+    "reason": {str(s): s for s in MissingReason}.__getitem__}
 
 
 def _plain(v: Any) -> Any:

@@ -101,6 +101,42 @@ _MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0004_http_cache_final_url", """
     ALTER TABLE http_cache ADD COLUMN final_url TEXT;
     """),
+    # Why each link was followed or not (the classifier's rule, the pager), the IRI as linked, and the
+    # listings pages declare (records or pages) with the pages actually fetched, so a run can say
+    # when it found less than a column declares.
+    ("0005_decisions_listings", """
+    ALTER TABLE frontier ADD COLUMN reason TEXT;
+    ALTER TABLE frontier ADD COLUMN listing TEXT;
+    ALTER TABLE frontier ADD COLUMN iri TEXT;
+    CREATE TABLE link_decisions (
+        parent_url TEXT NOT NULL,
+        url TEXT NOT NULL,
+        title TEXT,
+        decision TEXT NOT NULL,          -- report | list | attachment | skip | refused
+        reason TEXT,
+        run_id INTEGER,
+        PRIMARY KEY (parent_url, url, decision)
+    );
+    CREATE TABLE listings (
+        key TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        url TEXT NOT NULL,               -- the page that declared it
+        family TEXT,
+        declared_records INTEGER,
+        declared_pages INTEGER,
+        planned_pages INTEGER,
+        bounded INTEGER NOT NULL DEFAULT 0,
+        detail TEXT,
+        run_id INTEGER
+    );
+    CREATE TABLE listing_pages (
+        listing TEXT NOT NULL,
+        page TEXT NOT NULL,              -- frontier key of a fetched page of the listing
+        records INTEGER,                 -- records it listed, where countable
+        run_id INTEGER,
+        PRIMARY KEY (listing, page)
+    );
+    """),
 )
 
 
@@ -119,16 +155,19 @@ class FrontierItem:
     report_year: int | None
     depth: int
     attempts: int
+    listing: str | None = None  # the declared listing this page belongs to (a generated page link)
+    reason: str | None = None
 
 
-_FRONTIER_COLS = "key, url, method, form, kind, family, source, host, parent_url, title, report_year, depth, attempts"
+_FRONTIER_COLS = ("key, url, method, form, kind, family, source, host, parent_url, title, report_year, depth, attempts,"
+                  " listing, reason")
 
 
 def _item(row: sqlite3.Row) -> FrontierItem:
     form = json.loads(row["form"]) if row["form"] else None
     return FrontierItem(row["key"], row["url"], row["method"], form, row["kind"], row["family"], row["source"],
                         row["host"], row["parent_url"], row["title"], row["report_year"], row["depth"],
-                        row["attempts"])
+                        row["attempts"], row["listing"], row["reason"])
 
 
 def frontier_key(url: str, form: dict[str, str] | None) -> str:
@@ -201,17 +240,67 @@ class StateDB:
     # ---------------------------------------------------------------- frontier
     def enqueue(self, *, url: str, kind: str, source: str, host: str, family: str = "generic",
                 method: str = "GET", form: dict[str, str] | None = None, parent_url: str | None = None,
-                title: str | None = None, report_year: int | None = None, depth: int = 0) -> bool:
-        """Add a URL once; True when it was new. Existing rows keep their state (the seen set)."""
-        key = frontier_key(url, form)
+                title: str | None = None, report_year: int | None = None, depth: int = 0,
+                key: str | None = None, reason: str | None = None, listing: str | None = None,
+                iri: str | None = None) -> bool:
+        """Add a URL once; True when it was new. Existing rows keep their state (the seen set).
+        `key` is the seen-set key when it differs from the URL (twins such as `dir/index.html`)."""
+        key = frontier_key(key or url, form)
         cur = self.conn.execute(
             "INSERT OR IGNORE INTO frontier (key, url, method, form, kind, family, source, host, parent_url,"
-            " title, report_year, depth, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,"
+            " title, report_year, depth, reason, listing, iri, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
             " (SELECT COALESCE(MAX(seq), 0) + 1 FROM frontier))",
             (key, url, method, json.dumps(form, ensure_ascii=False) if form else None, kind, family, source,
-             host, parent_url, title, report_year, depth),
+             host, parent_url, title, report_year, depth, reason, listing, iri if iri != url else None),
         )
         return cur.rowcount == 1
+
+    # ---------------------------------------------------------------- decisions and listings
+    def record_decision(self, *, parent_url: str, url: str, title: str | None, decision: str, reason: str | None,
+                        run_id: int) -> None:
+        self.conn.execute(
+            "INSERT INTO link_decisions (parent_url, url, title, decision, reason, run_id) VALUES (?,?,?,?,?,?)"
+            " ON CONFLICT(parent_url, url, decision) DO UPDATE SET title=excluded.title, reason=excluded.reason,"
+            " run_id=excluded.run_id", (parent_url, url, title, decision, reason, run_id))
+
+    def note_listing(self, *, key: str, source: str, url: str, family: str, declared_records: int | None,
+                     declared_pages: int | None, planned_pages: int, bounded: bool, detail: str, run_id: int) -> None:
+        """A page declared a listing: keep the largest declaration seen (pages of one listing agree
+        unless the column grew while it was crawled)."""
+        self.conn.execute(
+            "INSERT INTO listings (key, source, url, family, declared_records, declared_pages, planned_pages, bounded,"
+            " detail, run_id) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET"
+            " declared_records=MAX(COALESCE(declared_records, 0), COALESCE(excluded.declared_records, 0)),"
+            " declared_pages=MAX(COALESCE(declared_pages, 0), COALESCE(excluded.declared_pages, 0)),"
+            " planned_pages=MAX(planned_pages, excluded.planned_pages), bounded=MAX(bounded, excluded.bounded),"
+            " run_id=excluded.run_id",
+            (key, source, url, family, declared_records, declared_pages, planned_pages, int(bounded), detail, run_id))
+
+    def listing_page(self, *, listing: str, page: str, records: int | None, run_id: int) -> None:
+        self.conn.execute(
+            "INSERT INTO listing_pages (listing, page, records, run_id) VALUES (?,?,?,?) ON CONFLICT(listing, page)"
+            " DO UPDATE SET records=COALESCE(excluded.records, records), run_id=excluded.run_id",
+            (listing, page, records, run_id))
+
+    def listings(self, run_id: int | None = None) -> list[sqlite3.Row]:
+        """Listings of the sources in scope (touched by `run_id`, if given) with what was fetched of them."""
+        where, params = self._scoped()
+        sql = ("SELECT l.*, (SELECT COUNT(*) FROM listing_pages p WHERE p.listing=l.key) AS pages_fetched,"
+               " (SELECT SUM(records) FROM listing_pages p WHERE p.listing=l.key) AS records_found,"
+               " (SELECT COUNT(records) FROM listing_pages p WHERE p.listing=l.key) AS pages_counted"
+               " FROM listings l WHERE 1" + where + (" AND run_id=?" if run_id is not None else "") + " ORDER BY key")
+        return self.query(sql, (*params, *((run_id,) if run_id is not None else ())))
+
+    def count_outcomes(self, state: str) -> dict[tuple[str, str], int]:
+        """(source, outcome) → URLs in `state` (deferred, blocked, skipped …), in scope."""
+        where, params = self._scoped()
+        rows = self.conn.execute("SELECT source, COALESCE(outcome, '') AS outcome, COUNT(*) AS n FROM frontier"
+                                 " WHERE state=?" + where + " GROUP BY source, outcome", (state, *params))
+        return {(r["source"], r["outcome"]): int(r["n"]) for r in rows}
+
+    def count_kind(self, source: str, kind: str) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM frontier WHERE source=? AND kind=?",
+                                     (source, kind)).fetchone()[0])
 
     def pending_hosts(self, exclude: set[str], limit: int) -> list[str]:
         where, params = self._scoped()
@@ -240,11 +329,11 @@ class StateDB:
             "UPDATE frontier SET state=?, outcome=?, error=?, run_id=?, attempts=COALESCE(?, attempts + 1)"
             " WHERE key=?", (state, outcome, error, run_id, attempts, key))
 
-    def park_host(self, host: str, state: str, outcome: str, run_id: int) -> int:
-        """Set aside every pending URL of a host (blocked, robots unavailable) until the next run."""
+    def park_host(self, host: str, state: str, outcome: str, run_id: int, error: str | None = None) -> int:
+        """Set aside every pending URL of a host (blocked, robots unavailable, refused) until the next run."""
         where, params = self._scoped()
-        cur = self.conn.execute("UPDATE frontier SET state=?, outcome=?, run_id=? WHERE host=? AND state='pending'"
-                                + where, (state, outcome, run_id, host, *params))
+        cur = self.conn.execute("UPDATE frontier SET state=?, outcome=?, run_id=?, error=COALESCE(?, error)"
+                                " WHERE host=? AND state='pending'" + where, (state, outcome, run_id, error, host, *params))
         return cur.rowcount
 
     def count_frontier(self, state: str | None = None) -> int:

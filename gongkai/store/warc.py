@@ -21,6 +21,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
+from gongkai.store.iri import iri_to_uri
+
 __all__ = ["WarcAppender", "WarcLocation", "read_payload"]
 
 
@@ -90,19 +92,25 @@ class WarcAppender:
         method: str = "GET",
         request_headers: dict[str, str] | None = None,
         request_body: bytes | None = None,
+        truncated: str | None = None,
     ) -> WarcLocation:
-        """A request + response pair for http(s) URLs, one `resource` record for anything else."""
+        """A request + response pair for http(s) URLs, one `resource` record for anything else.
+        `truncated` ("length", "time", "disconnect") marks a response whose payload is incomplete
+        (WARC 1.1 `WARC-Truncated`)."""
         fh, writer, name = self._open()
         start = fh.tell()
         date = _warc_date(fetched_at)
         scheme = urlsplit(url).scheme
         if scheme in ("http", "https"):
+            url = iri_to_uri(url)  # the request line and WARC-Target-URI are URIs (RFC 3987 §3.1)
+        if scheme in ("http", "https"):
             resp_headers = [(k, v) for k, v in headers.items() if k.lower() not in _DROP]
             resp_headers.append(("Content-Length", str(len(body))))
             http = StatusAndHeaders(f"{status} {_REASONS.get(status, 'Status')}", resp_headers, protocol="HTTP/1.1")
+            warc_headers = {"WARC-Date": date, **({"WARC-Truncated": truncated} if truncated else {})}
             resp = writer.create_warc_record(
                 url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http,
-                warc_headers_dict={"WARC-Date": date},
+                warc_headers_dict=warc_headers,
             )
             parts = urlsplit(url)
             target = parts.path or "/"

@@ -25,9 +25,9 @@ def fast_config(data_dir: Path, **kw: Any) -> CrawlConfig:
     return CrawlConfig(data_dir=data_dir, **base)
 
 
-def run_crawl(config: CrawlConfig, sources: list[Source], timeout: float = 60.0) -> CrawlSummary:
+def run_crawl(config: CrawlConfig, sources: list[Source], timeout: float = 60.0, **kw: Any) -> CrawlSummary:
     async def go() -> CrawlSummary:
-        return await asyncio.wait_for(Crawler(config, sources).run(), timeout)
+        return await asyncio.wait_for(Crawler(config, sources, **kw).run(), timeout)
 
     return asyncio.run(go())
 

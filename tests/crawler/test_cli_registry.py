@@ -107,7 +107,7 @@ def test_probe_fetches_entry_pages_only_then_a_crawl_still_finds_everything(
         assert main([*args, "--probe"]) == 0
         out = " ".join(capsys.readouterr().out.split())
         assert {r.path for r in spec.site.log} == {"/robots.txt", "/list/index.html"}
-        assert "3 1 ok (last_verified" in out  # 3 report links, 1 next-page link
+        assert "3 1 - never ok (last_verified" in out  # 3 report links, 1 next-page link, no listing declared
         assert main(args) == 0  # the entry page now answers 304; its links come from the stored copy
         with RawStore(tmp_path) as store:
             assert {d.url for d in store.iter_documents(kind="report")} == spec.reports

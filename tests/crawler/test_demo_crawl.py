@@ -16,7 +16,7 @@ from demo.portal import DemoPortal
 from gongkai.store import RawStore
 from tests.crawler.conftest import fast_config, run_crawl
 
-FAMILIES = ["demo-trs", "demo-hanweb", "demo-gkmlpt", "demo-search", "demo-shaanxi", "demo-generic"]
+FAMILIES = ["demo-trs", "demo-hanweb", "demo-gkmlpt", "demo-search", "demo-shaanxi", "demo-generic", "demo-dongjing"]
 
 
 @pytest.fixture(scope="module")

@@ -51,7 +51,7 @@ PERMANENT: dict[str, tuple[Resp | None, str, str | None]] = {
     "loop": (None, "redirect_loop", None),
     "chain": (None, "redirect_loop", "more than 5 redirects"),
     "private": (Resp(302, b"", {"Location": "http://10.20.30.40/report.html"}), "redirect_rejected",
-                "private address 10.20.30.40"),
+                "refused address 10.20.30.40: special-use range 10.0.0.0/8"),
     "metadata": (Resp(302, b"", {"Location": "http://169.254.169.254/latest/"}), "redirect_rejected", None),
     "file": (Resp(302, b"", {"Location": "file:///etc/passwd"}), "redirect_rejected", "scheme file not allowed"),
     "offsite": (Resp(301, b"", {"Location": "http://365betchina.com/r.html"}), "redirect_rejected", None),

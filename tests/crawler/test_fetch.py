@@ -39,7 +39,7 @@ def test_redirect_to_a_name_resolving_to_a_private_address_is_refused() -> None:
 
     r = _fetch(httpx.MockTransport(handler), "http://good.gov.cn/a")
     assert r.status == FetchStatus.REDIRECT_REJECTED  # type: ignore[attr-defined]
-    assert r.error == "evil.gov.cn resolves to private address 10.0.0.5"  # type: ignore[attr-defined]
+    assert r.error == "evil.gov.cn resolves to refused address 10.0.0.5: special-use range 10.0.0.0/8"  # type: ignore[attr-defined]
     assert seen == ["http://good.gov.cn/a"]  # never connected to the private address
 
 
@@ -115,7 +115,7 @@ def test_connections_dial_only_checked_addresses_against_dns_rebinding() -> None
     finally:
         stop()
     assert r.status == FetchStatus.NETWORK_ERROR  # type: ignore[attr-defined]
-    assert "resolves to private address 127.0.0.1" in (r.error or "")  # type: ignore[attr-defined]
+    assert "resolves to refused address 127.0.0.1" in (r.error or "")  # type: ignore[attr-defined]
     assert site.log == []
 
 

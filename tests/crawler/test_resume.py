@@ -89,16 +89,16 @@ def test_links_of_a_page_stored_just_before_a_crash_are_not_lost(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """The crash window between storing a list page (validators saved) and queueing its links: on
     resume the page answers 304, and its links must come from the stored copy."""
-    from crawler.run import Crawler
+    from crawler.intake import Intake
     from tests.crawler.conftest import fast_config, run_crawl
 
     spec = big_site("window", reports=5, per_page=5)
-    real = Crawler._enqueue
+    real = Intake._enqueue
 
-    def lost_once(self: Crawler, parent: object, links: list[object]) -> None:
-        monkeypatch.setattr(Crawler, "_enqueue", real)  # the links of the first page never get queued
+    def lost_once(self: Intake, parent: object, links: list[object]) -> None:
+        monkeypatch.setattr(Intake, "_enqueue", real)  # the links of the first page never get queued
 
-    monkeypatch.setattr(Crawler, "_enqueue", lost_once)
+    monkeypatch.setattr(Intake, "_enqueue", lost_once)
     try:
         run_crawl(fast_config(tmp_path), [spec.source()])
         with RawStore(tmp_path) as store:  # leave the state exactly as a kill at that point would

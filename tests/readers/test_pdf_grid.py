@@ -68,3 +68,20 @@ def test_fragments_far_apart_or_shifted_are_separate_tables() -> None:
     e = frag(2, cells, shift=2.5)  # Word moves edges by a point or two between pages
     assert len(group_fragments([a, e])) == 1
     assert texts([a, e]) == [["a", "1", "x"], ["b", "2", "~2"]]
+
+
+def test_row_broken_with_its_numbers_on_the_next_page_is_merged_back() -> None:
+    """The label's first line fills its cell on page 1 (runs on) and the numbers come with the
+    rest of the label on page 2: one row. A label ending on its own line stays a row of blanks."""
+    def pages(runs_on: bool) -> list[Fragment]:
+        a = frag(1, [(0, 0, 0, 1, "（六）其他处理"), (0, 0, 2, 2, "1.逾期不补正"), (0, 0, 3, 3, "2"), (0, 0, 4, 4, "2"),
+                     (1, 1, 0, 1, ""), (1, 1, 2, 2, "2.逾期未按收费通知要求缴纳"), (1, 1, 3, 3, ""), (1, 1, 4, 4, "")],
+                 top=700)
+        a.pieces[5].runs_on = runs_on
+        b = frag(2, [(0, 0, 0, 1, ""), (0, 0, 2, 2, "费用"), (0, 0, 3, 3, "4"), (0, 0, 4, 4, "4")])
+        return [a, b]
+
+    assert texts(pages(True)) == [["（六）其他处理", "1.逾期不补正", "2", "2"],
+                                  ["", "2.逾期未按收费通知要求缴纳费用", "4", "4"]]
+    assert texts(pages(False)) == [["（六）其他处理", "1.逾期不补正", "2", "2"],
+                                   ["", "2.逾期未按收费通知要求缴纳", "", ""], ["", "费用", "4", "4"]]
