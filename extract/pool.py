@@ -24,6 +24,7 @@ import resource
 import signal
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
@@ -36,6 +37,7 @@ from .run import Outcome, Task, run_task, store_stopped
 # What every worker needs, imported once in the fork server rather than in each worker.
 PRELOAD = ["extract.run", "extract.readers.pdf", "extract.readers.docx", "extract.readers.office"]
 IN_FLIGHT_PER_WORKER = 2
+STARTUP_TIMEOUT = 60  # seconds for a new pool's first worker to take a task (it imports nothing new)
 
 
 def _address_space() -> int:
@@ -88,6 +90,7 @@ def run_local(data_dir: Path, version: str, tasks: Iterator[Task], limits: Limit
                        initargs=(limits.memory_mb, worker_setup), context=context)
     in_flight: dict[Future[Outcome], Task] = {}
     try:
+        _started(pool)
         for task in tasks:
             while len(in_flight) >= workers * IN_FLIGHT_PER_WORKER:
                 yield from _finished(data_dir, version, in_flight, limits)
@@ -102,6 +105,22 @@ def run_local(data_dir: Path, version: str, tasks: Iterator[Task], limits: Limit
         raise
     pool.close()
     pool.join()
+
+
+def _ready() -> bool:
+    return True
+
+
+def _started(pool: ProcessPool) -> None:
+    """A worker that dies while starting (a setup that fails, a __main__ that cannot be imported
+    again, as with a script read from stdin) is replaced by pebble for ever, its tasks never begun:
+    one trivial task proves the workers start, or the run ends saying why."""
+    try:
+        pool.schedule(_ready).result(timeout=STARTUP_TIMEOUT)
+    except (TimeoutError, BrokenProcessPool) as e:  # pebble says the latter when it sees a task's worker die
+        raise RuntimeError("the extraction pool's worker processes fail as they start (the errors above say "
+                           f"why, or none took a task in {STARTUP_TIMEOUT} s; a script read from stdin cannot "
+                           "start them)") from e
 
 
 def _finished(data_dir: Path, version: str, in_flight: dict[Future[Outcome], Task], limits: Limits

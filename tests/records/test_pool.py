@@ -118,3 +118,12 @@ def test_the_scheduling_code_is_not_part_of_the_extractor_version(tmp_path: Path
     assert code_digest(root) == base
     _edit(root / "extract" / "run.py", "RETRYABLE = frozenset({", "RETRYABLE = frozenset({'x', ")
     assert code_digest(root) != base
+
+
+def test_a_pool_whose_workers_cannot_start_ends_the_run_saying_so(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    ingest(tmp_path, FEW[:1])
+    monkeypatch.setattr("extract.pool.STARTUP_TIMEOUT", 5)
+    with pytest.raises(RuntimeError, match="worker processes fail as they start"):
+        extract_store(tmp_path, version="A", workers=1, worker_setup="tests.records.runaway:no_such_hook")
+    assert not (tmp_path / "records").exists()
