@@ -81,30 +81,42 @@ def _died(e: ProcessExpired, limits: Limits) -> str:
             "it was replaced and the run went on: a crash in a reader library")
 
 
+def new_pool(limits: Limits, workers: int, worker_setup: str | None = None) -> ProcessPool:
+    """A pool of `workers` processes that extract under `limits` (started on its first task)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return ProcessPool(max_workers=workers, initializer=init_worker, initargs=(limits.memory_mb, worker_setup),
+                       context=context)
+
+
 def run_local(data_dir: Path, version: str, tasks: Iterator[Task], limits: Limits, workers: int,
               worker_setup: str | None = None) -> Iterator[Outcome]:
     """Outcomes of `tasks` run on `workers` processes, in the order they finish."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
-    pool = ProcessPool(max_workers=workers, initializer=init_worker,
-                       initargs=(limits.memory_mb, worker_setup), context=context)
-    in_flight: dict[Future[Outcome], Task] = {}
+    pool = new_pool(limits, workers, worker_setup)
     try:
-        _started(pool)
-        for task in tasks:
-            while len(in_flight) >= workers * IN_FLIGHT_PER_WORKER:
-                yield from _finished(data_dir, version, in_flight, limits)
-            future = pool.schedule(_work, args=(str(data_dir), version, task, limits.memory_mb),
-                                   timeout=limits.timeout)
-            in_flight[future] = task
-        while in_flight:
-            yield from _finished(data_dir, version, in_flight, limits)
+        yield from run_on(pool, workers, data_dir, version, tasks, limits)
     except BaseException:
         pool.stop()  # an error of ours, Ctrl-C, or the caller stopped reading: kill the workers
         pool.join()
         raise
     pool.close()
     pool.join()
+
+
+def run_on(pool: ProcessPool, workers: int, data_dir: Path, version: str, tasks: Iterator[Task], limits: Limits
+           ) -> Iterator[Outcome]:
+    """Outcomes of `tasks` on a pool of `workers` processes (the pool's own `limits`), in the order they
+    finish, with at most IN_FLIGHT_PER_WORKER tasks a worker scheduled at once."""
+    _started(pool)
+    in_flight: dict[Future[Outcome], Task] = {}
+    for task in tasks:
+        while len(in_flight) >= workers * IN_FLIGHT_PER_WORKER:
+            yield from _finished(data_dir, version, in_flight, limits)
+        future = pool.schedule(_work, args=(str(data_dir), version, task, limits.memory_mb),
+                               timeout=limits.timeout)
+        in_flight[future] = task
+    while in_flight:
+        yield from _finished(data_dir, version, in_flight, limits)
 
 
 def _ready() -> bool:

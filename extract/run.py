@@ -192,7 +192,10 @@ def extract_store(data_dir: Path, *, version: str | None = None, workers: int | 
 
             outcomes = run_local(data_dir, version, tasks, limits, n, worker_setup)
         elif engine == "dask":
-            from .cluster import run_dask
+            try:
+                from .cluster import run_dask
+            except ModuleNotFoundError as e:
+                raise RuntimeError(f"--engine dask needs Dask ({e}): pip install 'gongkai[dask]'") from e
 
             outcomes = run_dask(data_dir, version, tasks, limits, scheduler=scheduler, workers=n,
                                 batch_size=batch_size, worker_setup=worker_setup)
