@@ -37,7 +37,7 @@ DESCRIPTIONS: dict[str, str] = {
     "fetched_at": "when it was captured (UTC)", "content_sha256": "SHA-256 of the captured bytes",
     "source_format": "html, text, pdf, docx", "parser_version": "version of the extractor",
     "status": "extraction status (extracted, extracted_with_issues, partial, pre2019, no_tables, not_a_report, "
-              "needs_ocr, unsupported_format, unreadable, crashed)",
+              "needs_ocr, unsupported_format, too_complex, unreadable, crashed)",
     "cells": "printed cells extracted", "failed_checks": "checks that failed", "uncertain_checks": "checks with blank inputs",
     "other_sources": "other documents that carried the same report (mirrors, attachments)",
     "table": "the table a check is about", "rule": "identity: T3-A, T3-B, T3-C, T4-A, T3-X1, T2-X1, DOMAIN, SPLIT-DIGITS",

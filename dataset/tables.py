@@ -22,7 +22,7 @@ PARSER_VERSION = "0.1.0"
 _STATUS_RANK = {s: i for i, s in enumerate([
     ExtractStatus.EXTRACTED, ExtractStatus.EXTRACTED_WITH_ISSUES, ExtractStatus.PARTIAL, ExtractStatus.PRE2019,
     ExtractStatus.NEEDS_OCR, ExtractStatus.NO_TABLES, ExtractStatus.NOT_A_REPORT, ExtractStatus.UNSUPPORTED_FORMAT,
-    ExtractStatus.UNREADABLE, ExtractStatus.CRASHED])}
+    ExtractStatus.TOO_COMPLEX, ExtractStatus.UNREADABLE, ExtractStatus.CRASHED])}
 
 
 @dataclass
