@@ -58,10 +58,11 @@ def add_parser(subparsers: Any, help: str) -> argparse.ArgumentParser:
 
 def add_demo_parser(subparsers: Any, help: str) -> argparse.ArgumentParser:
     """`gongkai demo`: the sample portal crawled, then extracted and built (cli.main.cmd_demo)."""
-    from cli.main import cmd_demo
+    from cli.main import add_extract_flags, cmd_demo
 
     p: argparse.ArgumentParser = subparsers.add_parser("demo", help=help)
     _common(p)
+    add_extract_flags(p)
     p.set_defaults(func=cmd_demo)
     return p
 
