@@ -7,27 +7,28 @@ parser sets `func`, so the main CLI calls `args.func(args)` and exits with its r
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.console import Console
-from rich.live import Live
-from rich.table import Table
+from cli.datadir import DEMO, data_dir
 
-from crawler.lock import CrawlLocked
-from crawler.run import CrawlConfig, Crawler, CrawlSummary
-from crawler.sites import Source, load_sources, source_for_url
+if TYPE_CHECKING:  # imported when a command runs: `gongkai --help` must not load the crawler
+    from rich.console import Console
+    from rich.live import Live
+    from rich.table import Table
+
+    from crawler.run import CrawlConfig, CrawlSummary
+    from crawler.sites import Source
 
 __all__ = ["add_demo_parser", "add_parser", "run", "run_demo"]
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", type=Path, default=Path("data"), help="raw store location (default: data)")
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help="raw store location (default: $GONGKAI_DATA_DIR, else data; demo: data/demo)")
     p.add_argument("--delay", type=float, default=None, help="seconds between requests to one host (crawl default 2, demo 0.2; robots Crawl-delay can raise it)")
     p.add_argument("--max-pages", type=int, default=None, help="stop after this many requests, robots.txt included; run again to resume")
     p.add_argument("--dry-run", action="store_true", help="list what would be fetched, fetch nothing")
@@ -37,9 +38,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the run summary as JSON on stdout instead of a table")
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_parser(subparsers: Any, help: str) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = subparsers.add_parser(
-        "crawl", help="collect reports from the registry, one source, or ad-hoc entry URLs",
+        "crawl", help=help,
         description="Crawl report columns politely and resumably; every response is kept in data/raw.")
     _common(p)
     p.add_argument("--source", action="extend", nargs="+", default=[], metavar="NAME", help="crawl only these registry sources")
@@ -55,15 +56,20 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
-def add_demo_parser(subparsers: Any) -> argparse.ArgumentParser:
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        "demo", help="start the embedded sample portal on 127.0.0.1 and crawl it end to end, offline")
+def add_demo_parser(subparsers: Any, help: str) -> argparse.ArgumentParser:
+    """`gongkai demo`: the sample portal crawled, then extracted and built (cli.main.cmd_demo)."""
+    from cli.main import add_extract_flags, cmd_demo
+
+    p: argparse.ArgumentParser = subparsers.add_parser("demo", help=help)
     _common(p)
-    p.set_defaults(func=run_demo, data_dir=Path("data/demo"))
+    add_extract_flags(p)
+    p.set_defaults(func=cmd_demo)
     return p
 
 
 def _select_sources(args: argparse.Namespace) -> list[Source] | str:
+    from crawler.sites import load_sources, source_for_url
+
     sources: list[Source] = []
     if args.source or not args.seed:
         registry = load_sources(args.registry)
@@ -79,6 +85,11 @@ def _select_sources(args: argparse.Namespace) -> list[Source] | str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from crawler.run import CrawlConfig
+
+    args.data_dir = data_dir(args.data_dir)
     console = Console(stderr=True)
     selected = _select_sources(args)
     if isinstance(selected, str):
@@ -92,8 +103,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from crawler.run import CrawlConfig
     from demo.portal import start_demo_portal
 
+    args.data_dir = data_dir(args.data_dir, default=DEMO)
     console = Console(stderr=True)
     if not _fresh_demo_dir(args.data_dir):
         console.print(f"[red]{args.data_dir} holds data that the demo did not write; pick another --data-dir[/red]")
@@ -125,6 +140,14 @@ def _fresh_demo_dir(data_dir: Path) -> bool:
 
 
 def _execute(cfg: CrawlConfig, sources: list[Source], args: argparse.Namespace, console: Console) -> int:
+    import asyncio
+
+    from rich.console import Console
+    from rich.live import Live
+
+    from crawler.lock import CrawlLocked
+    from crawler.run import Crawler
+
     if args.dry_run:
         items = Crawler(cfg, sources).plan()
         for it in items:
@@ -218,6 +241,9 @@ class _Progress:
 def probe_table(summary: CrawlSummary) -> Table:
     """Per source: did the entry page answer, does it still link to reports or columns, and does what
     it declares (records, pages) add up with what a crawl would fetch?"""
+    from rich import box
+    from rich.table import Table
+
     today = date.today().isoformat()
     t = Table(title="probe of entry pages", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1),
               caption="verdict ok → set last_verified in crawler/sources.toml; anything else: check the entry URL")
@@ -246,6 +272,9 @@ def probe_table(summary: CrawlSummary) -> Table:
 
 
 def summary_table(summary: CrawlSummary) -> Table:
+    from rich import box
+    from rich.table import Table
+
     t = Table(title=f"crawl run {summary.run_id}", box=box.SIMPLE_HEAD, pad_edge=False, padding=0,
               caption="files = attachments; 304 = unchanged (conditional GET); skipped = robots.txt disallow;"
                       " deferred = left for the next run; incomplete = listings that declare more than was found")

@@ -1,16 +1,31 @@
-"""`gongkai` command line: a thin shell over the library functions."""
+"""`gongkai` command line: a thin shell over the library functions.
+
+Startup is part of the interface: module level imports only the standard library and the CLI's own
+light modules, and each command imports what it needs when it runs, so `gongkai --help` loads
+neither DuckDB nor pyarrow and `gongkai extract` loads only the extractor.
+
+Errors are one line on stderr with a non-zero exit (the traceback with `--debug`); Ctrl-C prints one
+line and exits 130.
+"""
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from gongkai.model import CheckStatus, ExtractResult
+from cli.datadir import HELP as DATA_HELP
+from cli.datadir import data_dir
+
+if TYPE_CHECKING:
+    from gongkai.model import ExtractResult
+
+# Statuses of a document that could not be read at all: `extract` exits 1 when any input has one.
+NOT_READ = ("unreadable", "too_complex", "crashed")
 
 
 def _extract_paths(paths: Sequence[str]) -> list[Path]:
@@ -25,6 +40,8 @@ def _extract_paths(paths: Sequence[str]) -> list[Path]:
 
 
 def _summary(r: ExtractResult) -> str:
+    from gongkai.model import CheckStatus
+
     tables = ", ".join(f"{t}={v}" for t, v in r.format_version.items()) or "none"
     printed = [c for c in r.cells if not c.derived]
     failed = [c for c in r.checks if c.status is CheckStatus.FAIL]
@@ -56,6 +73,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(json.dumps(msg, ensure_ascii=False) if args.json else f"{path}\n  status: unreadable ({e})")
             continue
         result = extract_document(data, str(path))
+        if str(result.status) in NOT_READ:
+            unreadable += 1
         if args.json:
             print(json.dumps(result.to_json(), ensure_ascii=False))
         else:
@@ -64,16 +83,22 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if unreadable else 0
 
 
-def _extract_stage(data_dir: Path) -> int:
+def _extract_stage(data_dir: Path, args: argparse.Namespace) -> int:
     """The extract stage over the raw store at `data_dir`; prints what it did, returns the captures
     that could not be read."""
+    from extract.limits import Limits
     from extract.run import extract_store
 
-    s = extract_store(data_dir)
-    print(f"extract: {s.documents} documents, {s.up_to_date} up to date, {s.extracted} extracted"
+    s = extract_store(data_dir, workers=args.workers, limits=Limits(args.doc_timeout, args.doc_memory),
+                      retry_failed=args.retry_failed, engine=args.engine, scheduler=args.scheduler,
+                      batch_size=args.batch_size)
+    retried = f" ({s.retried} retried)" if s.retried else ""
+    print(f"extract: {s.documents} documents, {s.up_to_date} up to date, {s.extracted} extracted{retried}"
           f" -> {data_dir / 'records' / s.version}")
     if s.statuses:
         print("  statuses of those extracted: " + ", ".join(f"{k}: {v}" for k, v in s.statuses.items()))
+    for line in s.stopped:
+        print(f"  stopped: {line}")
     for line in s.unreadable:
         print(f"  capture unreadable (no record): {line}")
     return len(s.unreadable)
@@ -83,11 +108,11 @@ def cmd_extract_store(args: argparse.Namespace) -> int:
     if args.json:
         print("--json needs report files; without files, extract reads the raw store at --data-dir", file=sys.stderr)
         return 2
-    data_dir = Path(args.data_dir)
-    if not (data_dir / "state.sqlite").exists():
-        print(f"no raw store at {data_dir} (crawl or ingest first, or name report files)", file=sys.stderr)
+    where = data_dir(args.data_dir)
+    if not (where / "state.sqlite").exists():
+        print(f"no raw store at {where} (crawl or ingest first, or name report files)", file=sys.stderr)
         return 2
-    return 1 if _extract_stage(data_dir) else 0
+    return 1 if _extract_stage(where, args) else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -126,25 +151,6 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_table(cols: list[str], rows: list[tuple[object, ...]], fmt: str) -> None:
-    if fmt == "json":
-        for r in rows:
-            print(json.dumps(dict(zip(cols, r, strict=True)), ensure_ascii=False, default=str))
-        return
-    if fmt == "csv":
-        w = csv.writer(sys.stdout)
-        w.writerow(cols)
-        w.writerows(rows)
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    t = Table(*cols, show_lines=False)
-    for r in rows:
-        t.add_row(*("" if v is None else str(v) for v in r))
-    Console().print(t)
-
-
 def cmd_ingest(args: argparse.Namespace) -> int:
     from cli.pipeline import ingest
 
@@ -152,7 +158,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         print(f"not found: {p}", file=sys.stderr)
-    s = ingest(Path(args.data_dir), [p for p in paths if p.exists()], url=args.url)
+    s = ingest(data_dir(args.data_dir), [p for p in paths if p.exists()], url=args.url)
     print(f"ingest: {s.added} added, {s.unchanged} already stored, {s.skipped} skipped (not a report format)")
     return 1 if missing else 0
 
@@ -167,7 +173,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from dataset.build import EmptyReleaseError
     from extract.version import extractor_version
 
-    data_dir = Path(args.data_dir)
+    where = data_dir(args.data_dir)
     force, csv_bom = getattr(args, "force", False), getattr(args, "csv_bom", False)
     err = Console(stderr=True)
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -181,15 +187,15 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     try:
         try:
-            check_store(data_dir)
+            check_store(where)
         except NoRawStoreError:
             if not force:
                 raise
-            s = build_from_store(data_dir, force=True, csv_bom=csv_bom)
+            s = build_from_store(where, force=True, csv_bom=csv_bom)
         else:
-            _extract_stage(data_dir)
+            _extract_stage(where, args)
             with bar:
-                s, results = build_records(data_dir, extractor_version(), force=force, csv_bom=csv_bom,
+                s, results = build_records(where, extractor_version(), force=force, csv_bom=csv_bom,
                                            progress=progress)
             if results.missing or results.damaged:
                 print(f"  documents without a readable record: {results.missing + len(results.damaged)}"
@@ -204,7 +210,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 2
     state = "unchanged" if s.unchanged else f"release {s.release_id}"
     print(f"build: {s.reports} reports from {s.agencies} agencies ({s.documents_read} documents) -> "
-          f"{data_dir / 'release'} ({state})")
+          f"{where / 'release'} ({state})")
     print("  reports per year: " + ", ".join(f"{y or 'unknown'}: {n}" for y, n in s.per_year.items()))
     print("  report statuses: " + ", ".join(f"{k}: {v}" for k, v in s.statuses.items()))
     print(f"  documents read: {s.documents_read} (" + ", ".join(f"{k}: {v}" for k, v in s.documents.items())
@@ -215,88 +221,170 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_query(args: argparse.Namespace) -> int:
-    from dataset.query import run_sql
+class _Version(argparse.Action):
+    """`--version`, read from the installed package only when asked."""
 
-    cols, rows = run_sql(Path(args.data_dir), args.sql)
-    _print_table(cols, rows, args.format)
-    return 0
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_kw: Any) -> None:
+        from importlib.metadata import version
 
-
-def cmd_top(args: argparse.Namespace) -> int:
-    from dataset.query import top
-
-    cols, rows = top(Path(args.data_dir), args.metric, args.year, args.min_volume, args.limit)
-    _print_table(cols, rows, args.format)
-    return 0
+        print(f"gongkai {version('gongkai')}")
+        parser.exit()
 
 
-def cmd_inconsistent(args: argparse.Namespace) -> int:
-    from dataset.query import inconsistent
+# Every command: name → (help, builder). A builder, "module:function" imported only when it runs,
+# adds the command's full parser; a command that is not being run gets its name and help only
+# (all that `gongkai --help` shows), so each command pays for its own arguments and imports.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "extract": ("extract the statistical tables of report files, or of the raw store", "cli.main:_extract_parser"),
+    "ingest": ("add report files already on disk to the raw store", "cli.main:_ingest_parser"),
+    "build": ("extract what is not yet extracted, then write the dataset from the records", "cli.main:_build_parser"),
+    "query": ("SQL over the release (DuckDB views named like the tables), read-only", "cli.analysis:add_query"),
+    "top": ("reports ranked by a metric, with a minimum-volume guard and their failed checks", "cli.analysis:add_top"),
+    "inconsistent": ("reports whose tables do not add up, with the failing identity", "cli.analysis:add_inconsistent"),
+    "serve": ("browse the release in a web browser (read-only, this machine only by default)", "cli.serve:add_parser"),
+    "schema": ("list the canonical tables, rows, columns and identities", "cli.main:_schema_parser"),
+    "crawl": ("collect reports from the registry, one source, or ad-hoc entry URLs", "cli.crawl:add_parser"),
+    "demo": ("start the embedded sample portal on 127.0.0.1 and crawl it end to end, offline",
+             "cli.crawl:add_demo_parser"),
+}
+ALL = "*"
 
-    cols, rows = inconsistent(Path(args.data_dir), args.year, args.scope)
-    _print_table(cols, rows, args.format)
-    return 0
 
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开工作年度报告 → validated datasets")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("extract", help="extract the statistical tables of report files, or of the raw store")
+def _extract_parser(sub: Any, help: str) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "extract", help=help, description="Exit status: 0 when every input was read (even if its checks fail), "
+                                          "1 when an input could not be read at all (missing, unreadable, too_complex "
+                                          "or crashed).")
     p.add_argument("files", nargs="*", help="report files or folders (HTML, text, PDF, DOCX); none: every "
                    "stored document lacking a record at this extractor version, into DATA/records")
     p.add_argument("--json", action="store_true", help="one JSON object per line per document")
-    p.add_argument("--data-dir", default="data", help="the raw store to extract when no files are named")
+    p.add_argument("--data-dir", default=None, help="the raw store to extract when no files are named "
+                   "(default: $GONGKAI_DATA_DIR, else data)")
+    add_extract_flags(p)
     p.set_defaults(func=cmd_extract)
-    ing = sub.add_parser("ingest", help="add report files already on disk to the raw store")
-    ing.add_argument("paths", nargs="+", help="files or folders (HTML, text, PDF, Word)")
-    ing.add_argument("--data-dir", default="data")
-    ing.add_argument("--url", help="origin URL of a single file (default: its file:// path)")
-    ing.set_defaults(func=cmd_ingest)
-    bd = sub.add_parser("build", help="extract what is not yet extracted, then write the dataset from the records")
-    bd.add_argument("--data-dir", default="data")
-    bd.add_argument("--force", action="store_true",
-                    help="build even with no raw store, or replace a release that has reports with an empty one")
-    bd.add_argument("--csv-bom", action="store_true", help="start the CSV copies with a UTF-8 BOM (for Excel)")
-    bd.set_defaults(func=cmd_build)
-    from dataset.query import METRICS
+    return p
 
-    q = sub.add_parser("query", help="SQL over the release (DuckDB views named like the tables)")
-    q.add_argument("sql")
-    tp = sub.add_parser("top", help="agencies ranked by a metric, with a minimum-volume guard")
-    tp.add_argument("--metric", required=True, choices=sorted(METRICS))
-    tp.add_argument("--year", type=int, required=True)
-    tp.add_argument("--min-volume", type=int, default=10, help="ignore agencies below this volume (default 10)")
-    tp.add_argument("--limit", type=int, default=20)
-    inc = sub.add_parser("inconsistent", help="reports whose tables do not add up, with the failing identity")
-    inc.add_argument("--year", type=int, required=True)
-    inc.add_argument("--scope", choices=["all", "report", "cross_report"], default="all",
-                     help="tables that do not add up (report), breaks between years (cross_report), or both")
-    for p2, fn in ((q, cmd_query), (tp, cmd_top), (inc, cmd_inconsistent)):
-        p2.add_argument("--data-dir", default="data")
-        p2.add_argument("--format", choices=["table", "csv", "json"], default="table")
-        p2.set_defaults(func=fn)
-    sc = sub.add_parser("schema", help="list the canonical tables, rows, columns and identities")
-    sc.add_argument("--table", choices=["active_disclosure", "applications", "review_litigation"])
-    sc.add_argument("--identities", action="store_true", help="also list every identity checked")
-    sc.set_defaults(func=cmd_schema)
-    from cli import crawl as crawl_cli
 
-    crawl_cli.add_parser(sub)
-    crawl_cli.add_demo_parser(sub).set_defaults(func=cmd_demo)
+def _ingest_parser(sub: Any, help: str) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser("ingest", help=help)
+    p.add_argument("paths", nargs="+", help="files or folders (HTML, text, PDF, Word)")
+    p.add_argument("--data-dir", default=None, help=DATA_HELP)
+    p.add_argument("--url", help="origin URL of a single file (default: its file:// path)")
+    p.set_defaults(func=cmd_ingest)
+    return p
+
+
+def _build_parser(sub: Any, help: str) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser("build", help=help)
+    p.add_argument("--data-dir", default=None, help=DATA_HELP)
+    p.add_argument("--force", action="store_true",
+                   help="build even with no raw store, or replace a release that has reports with an empty one")
+    p.add_argument("--csv-bom", action="store_true", help="start the CSV copies with a UTF-8 BOM (for Excel)")
+    add_extract_flags(p)
+    p.set_defaults(func=cmd_build)
+    return p
+
+
+def add_extract_flags(p: argparse.ArgumentParser) -> None:
+    """The extract stage's options, on every command that runs it (extract, build, demo)."""
+    from extract.limits import Limits
+
+    g = p.add_argument_group("the extract stage (raw store -> records)")
+    g.add_argument("--workers", type=int, default=None, help="extracting processes (default: every core)")
+    g.add_argument("--doc-timeout", type=float, default=Limits.timeout, metavar="SECONDS",
+                   help=f"a document still extracting after this is killed and recorded too_complex (default {Limits.timeout:g})")
+    g.add_argument("--doc-memory", type=int, default=Limits.memory_mb, metavar="MB",
+                   help=f"memory a document may take; past it, it is stopped and recorded too_complex (default {Limits.memory_mb})")
+    g.add_argument("--retry-failed", action="store_true",
+                   help="extract again the documents whose record says too_complex or crashed (e.g. with higher limits)")
+    g.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="local: a process pool on this machine; dask: a Dask cluster (pip install 'gongkai[dask]')")
+    g.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+                   "(default: a local cluster of --workers processes)")
+    g.add_argument("--batch-size", type=int, default=32, help="documents per Dask task (default 32)")
+
+
+def _schema_parser(sub: Any, help: str) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser("schema", help=help)
+    p.add_argument("--table", choices=["active_disclosure", "applications", "review_litigation"])
+    p.add_argument("--identities", action="store_true", help="also list every identity checked")
+    p.set_defaults(func=cmd_schema)
+    return p
+
+
+def build_parser(command: str | None = ALL) -> argparse.ArgumentParser:
+    """The parser with `command` in full (ALL: every command; None: names and help only)."""
+    import importlib
+
+    # --debug is accepted before or after the command; SUPPRESS keeps a subcommand's default from
+    # overwriting a --debug given before it.
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show the traceback of an error")
+    parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开工作年度报告 → validated datasets")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
+    parser.add_argument("--debug", action="store_true", default=False, help="show the traceback of an error")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_with_parents(debug))
+    for name, (help_text, builder) in COMMANDS.items():
+        if command in (ALL, name):
+            module, function = builder.split(":")
+            getattr(importlib.import_module(module), function)(sub, help_text)
+        else:
+            sub.add_parser(name, help=help_text)
     return parser
 
 
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command a command line runs: its first word that names one."""
+    return next((a for a in argv if a in COMMANDS), None)
+
+
+def _with_parents(*parents: argparse.ArgumentParser) -> type[argparse.ArgumentParser]:
+    class Sub(argparse.ArgumentParser):
+        def __init__(self, *a: Any, **kw: Any) -> None:
+            kw["parents"] = [*parents, *kw.get("parents", [])]
+            super().__init__(*a, **kw)
+
+    return Sub
+
+
+def one_line(e: BaseException) -> str:
+    """The message of an error in one line: DuckDB's carets and hints after a blank line dropped."""
+    text = str(e).strip() or type(e).__name__
+    first = text.split("\n\n")[0]
+    return " ".join(line.strip() for line in first.splitlines() if line.strip())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_command_in(argv)).parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("gongkai: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:
+        if args.debug:
+            raise
+        known = isinstance(e, OSError | ValueError | LookupError) or type(e).__module__.lstrip("_").startswith("duckdb")
+        hint = "" if known else f" ({type(e).__name__}; --debug for the traceback)"
+        print(f"gongkai: error: {one_line(e)}{hint}", file=sys.stderr)
+        return 1
 
 
 def run() -> None:
-    """The console script: `gongkai … | head` ends quietly instead of with a BrokenPipeError."""
+    """The console script: `gongkai … | head` ends quietly instead of with a BrokenPipeError, and
+    Ctrl-C before a command starts is one line too."""
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    sys.exit(main())
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        print("gongkai: interrupted", file=sys.stderr)
+        code = 130
+    sys.exit(code)
 
 
 if __name__ == "__main__":

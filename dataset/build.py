@@ -18,6 +18,7 @@ import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,7 @@ from .identity import Choice, choose, compare_copies
 from .parquet import TableFile, conform, digest, from_rows
 from .staging import BUCKETS, Route, Staging
 from .summary import codebook_rows
-from .tables import DocMeta, Provenance, stage_document
+from .tables import STAGE_SCHEMAS, DocMeta, Provenance, stage_document
 from .views import agency_rows, alias_rows, docs_views
 
 FILE_ROWS = 1_000_000  # staged rows per file of a split table: one file per year until a year outgrows it
@@ -69,7 +70,7 @@ def build(data_dir: Path, items: Iterable[tuple[ExtractResult, Provenance]], *, 
     work = data_dir / ".build"
     for stale in work.glob("staging-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    staging = Staging(work / f"staging-{os.getpid()}", _stage_schemas())
+    staging = Staging(work / f"staging-{os.getpid()}", STAGE_SCHEMAS)
     writer: rel.ReleaseWriter | None = None
     try:
         agencies = Registry()
@@ -97,7 +98,11 @@ def build(data_dir: Path, items: Iterable[tuple[ExtractResult, Provenance]], *, 
             writer.abandon()
             s.unchanged, s.release = True, writer.current
         else:
-            s.release = writer.commit({"datapackage.json": datapackage_json(writer.files, s.release_id),
+            # created: when the newest document in it was captured, so that the same inputs give the
+            # same bytes (SOURCE_DATE_EPOCH overrides, as reproducible builds expect)
+            newest = max((m.fetched_at for m in metas if m.fetched_at), default="")
+            s.release = writer.commit({"datapackage.json": datapackage_json(writer.files, s.release_id,
+                                                                            _created(newest)),
                                        "DATA_DICTIONARY.md": writer.texts["DATA_DICTIONARY.md"]})
         return s
     except BaseException:
@@ -108,10 +113,18 @@ def build(data_dir: Path, items: Iterable[tuple[ExtractResult, Provenance]], *, 
         staging.close()
 
 
-def _stage_schemas() -> dict[str, pa.Schema]:
-    from .tables import STAGE_SCHEMAS
 
-    return STAGE_SCHEMAS
+
+def _created(newest: str) -> str | None:
+    if os.environ.get("SOURCE_DATE_EPOCH") or not newest:
+        return None  # dictionary.datapackage: SOURCE_DATE_EPOCH, else now
+    try:
+        when = datetime.fromisoformat(newest.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _bucket(m: DocMeta) -> int:
@@ -190,6 +203,9 @@ def _write_all(w: rel.ReleaseWriter, staging: Staging, metas: list[DocMeta], cho
                 done += 1
                 if progress is not None:
                     progress("writing tables", done, None)
+        if not any(e.get("table") == name for e in w.files.values()):  # no row at all: still a table to read
+            empty = conform(name, STAGE_SCHEMAS[name].empty_table())
+            w.add_table(f"{name}/empty.parquet", name, digest(empty), functools.partial(_write_one, empty))
     routes = [(y, b) for y in staging.years() for b in BUCKETS if staging.rows("docs", (y, b))]
     views = docs_views(staging, choice, agencies, rank)
     for name in ("documents", "reports", "report_summary"):

@@ -49,7 +49,7 @@ DESCRIPTIONS: dict[str, str] = {
     "source_format": "html, text, pdf, docx, …", "parser_version": "version of the extractor that read it",
     "extractor_version": "version of the extractor that read it",
     "status": "extraction status (extracted, extracted_with_issues, partial, pre2019, no_tables, not_a_report, "
-              "needs_ocr, unsupported_format, unreadable, crashed, or a newer one)",
+              "needs_ocr, unsupported_format, too_complex, unreadable, crashed, or a newer one)",
     "cells": "printed cells extracted", "failed_checks": "checks that failed", "uncertain_checks": "checks with blank inputs",
     "copies": "documents that carry this report (see documents.report_id)",
     "other_sources": "copies minus one: the documents not published",

@@ -5,7 +5,7 @@ re-post on a county hub, a mirror), the published copy is chosen by one document
 this order (the choice never depends on the order documents arrive in):
 
 1. the better extraction status (extracted, extracted_with_issues, partial, pre2019, no_tables,
-   needs_ocr, unsupported_format, crashed, unreadable, then statuses this build does not know);
+   needs_ocr, unsupported_format, too_complex, crashed, unreadable, then statuses this build does not know);
 2. more printed cells with a value; 3. more printed cells;
 4. the later capture (fetched_at); 5. the smaller content SHA-256, then the smaller URL.
 

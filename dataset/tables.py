@@ -39,8 +39,8 @@ PARSER_VERSION = "0.1.0"  # used when the provenance does not name the extractor
 READ = ("extracted", "extracted_with_issues", "partial", "pre2019")
 NOT_REPORTS = ("not_a_report",)
 # Lower is better: the order in which copies of one report are preferred (unknown statuses last).
-STATUS_RANK = {s: i for i, s in enumerate([*READ, "no_tables", "needs_ocr", "unsupported_format", "crashed",
-                                           "unreadable"])}
+STATUS_RANK = {s: i for i, s in enumerate([*READ, "no_tables", "needs_ocr", "unsupported_format", "too_complex",
+                                           "crashed", "unreadable"])}
 _INT64 = (-(2**63), 2**63 - 1)
 
 

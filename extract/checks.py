@@ -7,6 +7,7 @@ zeros blank. Derived subtotals are computed here and returned as separate, `deri
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
@@ -26,39 +27,75 @@ def _name(k: tuple[str, str, str]) -> str:
     return f"{block + '/' if block else ''}{row}.{col}"
 
 
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """An identity ready to evaluate against a document's cells: its cells' full keys (lhs first)
+    and printed names, worked out once per identity rather than once per document."""
+
+    ident: schema.Identity
+    keys: tuple[_KEY, ...]
+    names: tuple[str, ...]
+    n_lhs: int
+
+
+def _rule(ident: schema.Identity) -> _Rule:
+    return _Rule(ident, tuple((ident.table, *k) for k in ident.cells), tuple(_name(k) for k in ident.cells),
+                 len(ident.lhs))
+
+
+@cache
+def _rules(table: str, version: str) -> tuple[_Rule, ...]:
+    return tuple(_rule(i) for i in schema.identities(table, version))
+
+
+@cache
+def _group_rules(version: str) -> tuple[_Rule, ...]:
+    return tuple(_rule(i) for i in schema.group_subtotals(version))
+
+
+@cache
+def _legal_entity_rule(version: str, row: str) -> _Rule:
+    return _rule(schema.legal_entity_subtotal(version, row))
+
+
 def check_identities(cells: dict[_KEY, Cell], versions: dict[str, str]) -> list[Check]:
     out: list[Check] = []
     for table in schema.TABLES:
         version = versions.get(table)
         if version is None:
             continue
-        for ident in schema.identities(table, version):
-            out.append(_evaluate(ident, cells))
+        out.extend(_evaluate(rule, cells) for rule in _rules(table, version))
     return out
 
 
-@cache
-def _names(ident: schema.Identity) -> tuple[str, ...]:
-    return tuple(_name(k) for k in ident.cells)
-
-
-def _evaluate(ident: schema.Identity, cells: dict[_KEY, Cell]) -> Check:
-    names = list(_names(ident))
+def _evaluate(rule: _Rule, cells: dict[_KEY, Cell]) -> Check:
+    ident = rule.ident
     t = ident.table
-    got = [cells.get((t, *k)) for k in ident.cells]
-    if None in got:
-        missing = [n for n, c in zip(names, got, strict=True) if c is None]
-        return Check(ident.rule, t, CheckStatus.NOT_ASSESSABLE, None, None, names,
+    got = list(map(cells.get, rule.keys))
+    present = [c for c in got if c is not None]
+    if len(present) < len(got):
+        missing = [n for n, c in zip(rule.names, got, strict=True) if c is None]
+        return Check(ident.rule, t, CheckStatus.NOT_ASSESSABLE, None, None, list(rule.names),
                      f"{ident.description}; not printed: {', '.join(missing)}")
-    n_lhs = len(ident.lhs)
-    lhs_cells, rhs_cells = got[:n_lhs], got[n_lhs:]
-    lhs = sum((c.value or _ZERO for c in lhs_cells if c is not None), _ZERO)
-    rhs = sum((c.value or _ZERO for c in rhs_cells if c is not None), _ZERO)
-    unknown = [n for n, c in zip(names, got, strict=True) if c is not None and c.value is None]
-    if not unknown and lhs == rhs:  # the common case: keep it cheap
-        return Check(ident.rule, t, CheckStatus.PASS, _fmt(rhs), _fmt(lhs), names, ident.description)
-    eq_l = " + ".join(_show(c) for c in lhs_cells if c is not None)
-    eq_r = " + ".join(_show(c) for c in rhs_cells if c is not None)
+    # (`is None` tests throughout: comparing a Decimal with None goes through the numbers ABCs)
+    values = [c.value for c in present]
+    known = [v for v in values if v is not None]
+    n_lhs = rule.n_lhs
+    if len(known) == len(values):
+        lhs = sum(known[:n_lhs], _ZERO)
+        rhs = sum(known[n_lhs:], _ZERO)
+        if lhs == rhs:  # the common case: keep it cheap
+            shown = _fmt(rhs)  # equal numbers print alike
+            return Check(ident.rule, t, CheckStatus.PASS, shown, shown, list(rule.names), ident.description)
+    else:  # a blank or NA cell counts as 0 in the sums
+        zeroed = [_ZERO if v is None else v for v in values]
+        lhs = sum(zeroed[:n_lhs], _ZERO)
+        rhs = sum(zeroed[n_lhs:], _ZERO)
+    lhs_cells, rhs_cells = present[:n_lhs], present[n_lhs:]
+    names = list(rule.names)
+    unknown = [n for n, v in zip(names, values, strict=True) if v is None]
+    eq_l = " + ".join(_show(c) for c in lhs_cells)
+    eq_r = " + ".join(_show(c) for c in rhs_cells)
     if unknown:
         zero = "pass" if lhs == rhs else "fail"
         return Check(ident.rule, t, CheckStatus.UNCERTAIN, _fmt(rhs), _fmt(lhs), names,
@@ -90,12 +127,12 @@ def check_printed_subtotals(cells: dict[_KEY, Cell], versions: dict[str, str]) -
     version = versions.get("applications")
     if version is None:
         return []
-    rows = tuple(sorted({k[2] for k in cells if k[0] == "applications"}))
+    rows = sorted({k[2] for k in cells if k[0] == "applications"})
     out: list[Check] = []
-    for ident in (*schema.group_subtotals(version), *schema.legal_entity_subtotals(version, rows)):
-        printed = cells.get(("applications", *ident.lhs[0]))
+    for rule in (*_group_rules(version), *(_legal_entity_rule(version, r) for r in rows)):
+        printed = cells.get(rule.keys[0])
         if printed is not None and not printed.derived:
-            out.append(_evaluate(ident, cells))
+            out.append(_evaluate(rule, cells))
     return out
 
 
@@ -132,21 +169,23 @@ def derive(cells: dict[_KEY, Cell], versions: dict[str, str]) -> list[Cell]:
     out: list[Cell] = []
     src = dict(cells)
 
-    def add(ident: schema.Identity) -> None:
-        key = ("applications", *ident.lhs[0])
-        got = [src.get(("applications", *k)) for k in ident.rhs]
-        if any(g is None for g in got) or key in src:
-            return  # inputs not printed, or the report prints this subtotal itself
-        vals = [g.value for g in got if g is not None]
-        v = None if any(x is None for x in vals) else sum((x for x in vals if x is not None), Decimal(0))
+    def add(rule: _Rule) -> None:
+        key, *parts = rule.keys  # the subtotal, then the cells it adds up
+        if key in src:
+            return  # the report prints this subtotal itself
+        got = [g for g in map(src.get, parts) if g is not None]
+        if len(got) < len(parts):
+            return  # inputs not printed
+        vals = [g.value for g in got]
+        known = [x for x in vals if x is not None]
+        v = sum(known, _ZERO) if len(known) == len(vals) else None
         st = CellState.BLANK if v is None else (CellState.ZERO if v == 0 else CellState.NUMBER)
         cell = Cell(*key, v, "", st, "", derived=True, flags=["derived"])
         out.append(cell)
-        src[cell.key] = cell
+        src[key] = cell
 
-    for ident in schema.group_subtotals(version):
-        add(ident)
-    rows = tuple(sorted({k[2] for k in src if k[0] == "applications"}))
-    for ident in schema.legal_entity_subtotals(version, rows):
-        add(ident)
+    for rule in _group_rules(version):
+        add(rule)
+    for row in sorted({k[2] for k in src if k[0] == "applications"}):
+        add(_legal_entity_rule(version, row))
     return out

@@ -12,12 +12,13 @@ import traceback
 from collections.abc import Callable
 
 from gongkai.decode import decode
-from gongkai.model import Cell, CheckStatus, ExtractResult, ExtractStatus, Issue
+from gongkai.model import Cell, CellState, CheckStatus, ExtractResult, ExtractStatus, Issue
 from gongkai.normalize import simplify_document
 from gongkai.sniff import sniff
 
 from . import checks as checks_mod
-from . import completeness, prose
+from . import completeness, cutoff, prose
+from .budget import DOCUMENT_CPU_SECONDS, Budget, BudgetExceeded, check
 from .errors import ExtractError, UnsupportedFormatError
 from .grid import TABLE_SECTIONS, Document
 from .mapping import map_document
@@ -106,11 +107,21 @@ def _sections(text: str) -> dict[str, str]:
     return out
 
 
-def extract_document(data: bytes, source: str, *, content_type: str | None = None) -> ExtractResult:
-    """One document's bytes → its ExtractResult. Never raises: a bad document gets a status."""
+def extract_document(data: bytes, source: str, *, content_type: str | None = None,
+                     budget_s: float = DOCUMENT_CPU_SECONDS) -> ExtractResult:
+    """One document's bytes → its ExtractResult. Never raises: a bad document gets a status, and
+    one that needs more than `budget_s` seconds of CPU gets `too_complex`."""
     result = ExtractResult(source=source, status=ExtractStatus.CRASHED, sha256=hashlib.sha256(data).hexdigest())
+    budget = Budget(budget_s)
     try:
-        _extract(data, content_type, result)
+        with budget:
+            _extract(data, content_type, result)
+    except BudgetExceeded:
+        budget.close()
+        result.cells, result.checks, result.format_version, result.report_version = [], [], {}, None
+        result.status = ExtractStatus.TOO_COMPLEX
+        result.errors.append(Issue("too_complex", f"stopped after {budget_s:g} s of CPU: the document is too "
+                                   "complex to extract within the budget", "error"))
     except ExtractError as e:
         result.status = e.status
         result.errors.append(Issue(str(e.status), str(e), "error"))
@@ -123,6 +134,7 @@ def extract_document(data: bytes, source: str, *, content_type: str | None = Non
 
 def _extract(data: bytes, content_type: str | None, result: ExtractResult) -> None:
     doc = read_document(data, content_type, result.source)
+    check()
     result.source_format = doc.source_format
     text = doc.text
     head_tail = text[:6000] + "\n" + text[-1500:] if len(text) > 7500 else text
@@ -132,7 +144,9 @@ def _extract(data: bytes, content_type: str | None, result: ExtractResult) -> No
     meta = read_meta(head_tail, title, doc.meta)
     result.title, result.agency, result.year, result.published = meta.title, meta.agency, meta.year, meta.published
     result.errors.extend(meta.issues)
+    check()
     mapped = map_document(doc, meta.year)
+    check()
     if not mapped.cells and doc.source_format in ("html", "pdf", "docx") and "第二十条" in doc.text:
         # Tables drawn without table markup (div layouts, unruled PDF tables): read the text instead.
         from_text = read_text(doc.text)
@@ -143,6 +157,9 @@ def _extract(data: bytes, content_type: str | None, result: ExtractResult) -> No
     if meta.year is not None and meta.year < 2019 and "第二十条" not in doc.text:
         # Before 2019 there was no uniform table (spec §6): never force those into the 2019/2021 keys.
         mapped.cells, mapped.versions, mapped.issues, mapped.prose = [], {}, [], []
+    cut = cutoff.flag_last_value(doc.text, mapped.cells)
+    if cut is not None:
+        mapped.issues.append(cut)
     result.errors.extend(mapped.issues)
     result.format_version = dict(mapped.versions)
     cells = {c.key: c for c in mapped.cells}
@@ -193,7 +210,7 @@ def _set_status(result: ExtractResult, is_report: bool | None, doc: Document, ce
     if missing:
         result.status = ExtractStatus.PARTIAL
     elif (any(c.status is not CheckStatus.PASS for c in result.checks)
-          or any(_UNSURE.intersection(c.flags) for c in result.cells)
+          or any(_UNSURE.intersection(c.flags) or c.state is CellState.TEXT for c in result.cells)
           or result.missing or any(e.code in _UNREAD for e in result.errors)):
         result.status = ExtractStatus.EXTRACTED_WITH_ISSUES
     else:
@@ -201,6 +218,6 @@ def _set_status(result: ExtractResult, is_report: bool | None, doc: Document, ce
 
 
 # A cell whose value is not known although something is printed there.
-_UNSURE = frozenset({"ambiguous_split", "ambiguous_columns", "conflicting_values"})
+_UNSURE = frozenset({"ambiguous_split", "ambiguous_columns", "conflicting_values", "at_document_end"})
 # Printed numbers that were not read into any cell.
 _UNREAD = frozenset({"values_unplaced", "lone_value", "extra_values", "unsplittable_digits"})

@@ -26,6 +26,7 @@ class Mapped:
     found: set[str] = field(default_factory=set)
     # Rows of run-together digits whose cut is still open: (table, row_key) → (cols, cuts).
     open_cuts: dict[tuple[str, str], tuple[list[schema.Column], list[list[str]]]] = field(default_factory=dict)
+    split_work: int = 0  # search steps spent cutting digit runs, bounded per document
     # Rows printing fewer values than columns, placed once every row is read (resolve.py).
     short: list[ShortRow] = field(default_factory=list)
     # Unlabelled rows that only the identities can place: (table, version, choice).

@@ -11,9 +11,8 @@ exactly one combination holds.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from gongkai import schema
 from gongkai.model import Cell, CellState, Issue
@@ -26,26 +25,24 @@ from .grid import Document
 from .mapped import Mapped, row_name
 from .placement import Line
 from .rows import Row, Token, rows_of, split_tables
-from .split import solve
+from .split import MAX_WORK, CellRule, RowRules, candidates, solve
+
+SPLIT_WORK_PER_DOCUMENT = 400_000  # search steps cutting digit runs, over all rows of a document
 
 # ------------------------------------------------------------------ shared value handling
 
-def _check_row_identity(table: str, version: str, block: str, row_key: str,
-                        cols: list[schema.Column]) -> Callable[[list[Decimal]], bool]:
-    """Is a cut of the row's digits valid: signs and decimals only where the column allows
-    them, and the identities of this row (T3-C, T4-A) hold."""
-    idents = [i for i in schema.row_identities(table, version) if all(r == row_key for _, r, _ in i.cells)]
-
-    def valid(vals: list[Decimal]) -> bool:
-        for v, col in zip(vals, cols, strict=True):
-            if v < 0 and col.dtype != "signed_count":
-                return False
-            if v != v.to_integral_value() and col.dtype != "decimal":
-                return False
-        by = {(block, row_key, col.key): v for col, v in zip(cols, vals, strict=True)}
-        return all(i.holds(by) is not False for i in idents)
-
-    return valid
+def _row_rules(table: str, version: str, block: str, row_key: str, cols: list[schema.Column]) -> RowRules:
+    """What a cut of the row's digits must respect: signs and decimals only where the column
+    allows them, values inside the schema's domain, and the identities inside this row (T3-C, T4-A)."""
+    pos = {(block, row_key, c.key): i for i, c in enumerate(cols)}
+    sums = tuple(
+        (tuple(pos[k] for k in i.lhs), tuple(pos[k] for k in i.rhs))
+        for i in schema.row_identities(table, version)
+        if all(k in pos for k in i.cells)
+    )
+    cells = tuple(CellRule(c.dtype == "signed_count", c.dtype == "decimal", int(schema.DOMAIN_LIMIT[c.dtype]))
+                  for c in cols)
+    return RowRules(cells, sums)
 
 
 def _chunks(tokens: list[Token]) -> list[str]:
@@ -72,21 +69,28 @@ def _emit(
     if any(t.glued for t in row.values):
         chunks = _chunks(row.values)
         ref = row.values[0].ref
-        agreed, kept, satisfiable = solve(chunks, n, _check_row_identity(table, version, block, row_key, cols))
-        if not kept:
-            out.issues.append(Issue("unsplittable_digits", f"{table}/{row_key}: cannot cut {' '.join(chunks)!r} into {n} cells"))
+        run = " ".join(chunks)
+        sol = solve(chunks, _row_rules(table, version, block, row_key, cols),
+                    limit=min(MAX_WORK, SPLIT_WORK_PER_DOCUMENT - out.split_work))
+        out.split_work += sol.work
+        if sol.gave_up:
+            for col in cols:
+                out.cells.append(Cell(table, block, row_key, col.key, None, run, CellState.BLANK, ref,
+                                      flags=["ambiguous_split", f"too_many_cuts:{sol.count}"]))
             return
-        if not satisfiable and n > 1:
+        if not sol.kept:
+            out.issues.append(Issue("unsplittable_digits", f"{table}/{row_key}: cannot cut {run!r} into {n} cells"))
+            return
+        if not sol.satisfiable and n > 1:
             out.issues.append(Issue("split_breaks_identity",
-                                    f"{table}/{row_key}: no cut of {' '.join(chunks)!r} satisfies the row identity"))
-        if satisfiable and None in agreed:
-            out.open_cuts[(table, row_key)] = (cols, kept)
+                                    f"{table}/{row_key}: no cut of {run!r} satisfies the row identity"))
+        if sol.satisfiable and None in sol.agreed:
+            out.open_cuts[(table, row_key)] = (cols, sol.kept)
         for i, col in enumerate(cols):
-            text = agreed[i]
+            text = sol.agreed[i]
             if text is None:
-                options = sorted({s[i] for s in kept}, key=len)
-                out.cells.append(Cell(table, block, row_key, col.key, None, " ".join(chunks), CellState.BLANK,
-                                      ref, flags=["ambiguous_split", "candidates:" + "|".join(options[:20])]))
+                out.cells.append(Cell(table, block, row_key, col.key, None, run, CellState.BLANK, ref,
+                                      flags=["ambiguous_split", "candidates:" + "|".join(candidates(sol.kept, i))]))
                 continue
             _append(out, table, block, row_key, col, text, f"{ref}#{i}", ["split_from_run", *flags])
         return
@@ -107,25 +111,47 @@ def _emit(
                                   columns.options(len(values), n), flags, all(t.full_line for t in values)))
         return
     for tok, col in zip(values, cols, strict=False):
-        _append(out, table, block, row_key, col, tok.text, tok.ref, list(flags))
+        _append(out, table, block, row_key, col, tok.text, tok.ref, flags)  # _append copies the flags
 
 
 def _append(out: Mapped, table: str, block: str, row_key: str, col: schema.Column, text: str, ref: str,
             flags: list[str]) -> None:
+    value, state, read_flags, why = _read(text, col.unit, col.dtype, col.unit_in_header)
+    if why is not None:
+        # thousands of digits, or a misprint: kept as printed text, never as a number
+        shown = text if len(text) <= 40 else f"{text[:20]}…{text[-10:]} ({len(text)} characters)"
+        out.issues.append(Issue("value_out_of_domain", f"{table}/{row_key}.{col.key}: printed {shown}: {why}", "error"))
+        out.cells.append(Cell(table, block, row_key, col.key, None, text, CellState.TEXT, ref,
+                              flags=[*flags, *read_flags, "out_of_domain"]))
+        return
+    if state is CellState.TEXT:
+        out.issues.append(Issue("not_a_number", f"{table}/{row_key}.{col.key}: printed {text[:40]!r}, not a number "
+                                f"({', '.join(read_flags)}); kept as text", "error"))
+    out.cells.append(Cell(table, block, row_key, col.key, value, text, state, ref, flags=[*flags, *read_flags]))
+
+
+@lru_cache(maxsize=16384)
+def _read(text: str, unit: str, dtype: str,
+          unit_in_header: bool) -> tuple[Decimal | None, CellState, tuple[str, ...], str | None]:
+    """A cell's value, state, flags and (when out of the column's domain) why, in a column of this unit
+    and type. Cached: most cells of a report print one of a few short texts ("0", "1", "")."""
     p = parse_cell(text)
     value = p.value
-    flags = [*flags, *p.flags]
-    if value is not None and col.unit == "万元" and p.unit == "元":
+    flags = list(p.flags)
+    why = None if value is None else schema.out_of_domain(dtype, value)
+    if why is not None:
+        return None, CellState.TEXT, tuple(flags), why
+    if value is not None and unit == "万元" and p.unit == "元":
         value = (value / Decimal(10000)).normalize()
         flags.append("converted_from_yuan")
-    elif value is not None and col.dtype == "decimal" and p.unit is None and not col.unit_in_header:
+    elif value is not None and dtype == "decimal" and p.unit is None and not unit_in_header:
         flags.append("unit_not_printed")
     if value is not None:
-        if value < 0 and col.dtype != "signed_count":
+        if value < 0 and dtype != "signed_count":
             flags.append("negative_count")
-        if value != value.to_integral_value() and col.dtype != "decimal":
+        if value != value.to_integral_value() and dtype != "decimal":
             flags.append("fractional_count")
-    out.cells.append(Cell(table, block, row_key, col.key, value, text, p.state, ref, flags=flags))
+    return value, p.state, tuple(flags), None
 
 
 # ------------------------------------------------------------------ rows → form rows
@@ -297,7 +323,10 @@ def map_review(rows: list[Row], version: str, out: Mapped) -> None:
     block = ts.blocks[0]
     cols = list(block.cols)
     row_key = block.rows[0].key
-    values = [t for r in rows for t in r.values]
+    # Rows of empty cells after the last number (an empty row under the table) are not values: they
+    # would stand in, blank, for a cell the number row lacks, and shift nothing into view.
+    numbered = [i for i, r in enumerate(rows) if any(not is_blank(t.text) for t in r.values)]
+    values = [t for r in rows[: numbered[-1] + 1 if numbered else len(rows)] for t in r.values]
     if any(t.glued for t in values):
         _emit(out, ts.name, version, block.key, row_key, cols, Row([], values), [])
         return

@@ -44,7 +44,7 @@ def narrative(text: str) -> str:
     """The report's text before its tables, simplified, without spaces (PDF lines break words)."""
     m = _TABLES_BEGIN.search(text)
     head = text[: m.start()] if m else text[:MAX_PROSE]
-    return re.sub(r"\s+", "", simplify_fast(head[-MAX_PROSE:]))
+    return "".join(simplify_fast(head[-MAX_PROSE:]).split())
 
 
 def statements(text: str, versions: dict[str, str]) -> list[Statement]:

@@ -18,10 +18,9 @@ from .columns import ShortRow, agreed, by_header, could_hold, prune
 from .mapped import Mapped, row_name
 from .placement import Choice
 from .rows import Row
-from .split import value_of
+from .split import Sum, combine, value_of
 
 _KEY = tuple[str, str, str]
-MAX_COMBOS = 100_000
 # A number the report's text restates: the cells whose sum it is, and the number.
 Stated = tuple[tuple[_KEY, ...], Decimal]
 
@@ -155,6 +154,7 @@ def resolve(out: Mapped, emit: Emit, append: Append, statements: dict[str, list[
     _settle_cuts(out, append, statements)
     if out.open_cuts and "applications" in out.versions:
         resolve_by_table(out, out.versions["applications"], append)
+    report_open_cuts(out)
 
 
 def _settle_cuts(out: Mapped, append: Append, statements: dict[str, list[Stated]]) -> None:
@@ -192,48 +192,49 @@ def resolve_by_table(out: Mapped, version: str, append: Append) -> None:
 
     Only a combination of row cuts under which every identity touching those rows holds is
     accepted, and a cell is filled only where all such combinations agree. A table that breaks
-    its identities anyway resolves nothing: the cells stay blank and flagged."""
+    its identities anyway, or has too many combinations to try, resolves nothing: the cells
+    stay blank and flagged."""
     rows = [(rk, cols, cuts) for (t, rk), (cols, cuts) in out.open_cuts.items() if t == "applications"]
     if not rows:
         return
-    total = 1
-    for _, _, cuts in rows:
-        total *= len(cuts)
-    if total > MAX_COMBOS:
-        return
     known = {(c.block, c.row_key, c.col_key): c.value for c in out.cells
              if c.table == "applications" and c.value is not None}
-    open_rows = {rk for rk, _, _ in rows}
-    idents = [i for i in schema.identities("applications", version)
-              if i.rule in ("T3-A", "T3-B") and any(r in open_rows for _, r, _ in i.cells)]
-    survivors: list[tuple[list[str], ...]] = []
-    for combo in _combos([r[2] for r in rows]):
-        vals = dict(known)
-        for (rk, cols, _), cut in zip(rows, combo, strict=True):
-            for col, text in zip(cols, cut, strict=True):
-                vals[("", rk, col.key)] = value_of(text)
-        ok = all(ident.holds(vals) is not False for ident in idents)
-        if ok:
-            survivors.append(combo)
+    where = {("", rk, col.key): (r, j) for r, (rk, cols, _) in enumerate(rows) for j, col in enumerate(cols)}
+    sums: list[Sum] = []
+    for ident in schema.identities("applications", version):
+        if ident.rule not in ("T3-A", "T3-B") or not any(k in where for k in ident.cells):
+            continue
+        if any(k not in where and k not in known for k in ident.cells):
+            continue  # a blank input: the identity decides nothing
+        signed = [(k, 1) for k in ident.lhs] + [(k, -1) for k in ident.rhs]
+        const = sum((sign * (known[k] or Decimal(0)) for k, sign in signed if k not in where), Decimal(0))
+        sums.append(Sum(const, tuple((*where[k], sign) for k, sign in signed if k in where)))
+    survivors = combine([[[value_of(t) for t in cut] for cut in cuts] for _, _, cuts in rows], sums)
     if not survivors:
         return
     by_key = {(c.row_key, c.col_key): i for i, c in enumerate(out.cells) if c.table == "applications"}
-    for idx, (rk, cols, _) in enumerate(rows):
+    for idx, (rk, cols, cuts) in enumerate(rows):
         for j, col in enumerate(cols):
-            texts = {s[idx][j] for s in survivors}
+            texts = {cuts[s[idx]][j] for s in survivors}
             pos = by_key.get((rk, col.key))
             if len(texts) != 1 or pos is None or "ambiguous_split" not in out.cells[pos].flags:
                 continue
             text = texts.pop()
             old = out.cells[pos]
-            del out.cells[pos]
             tmp = Mapped()
             append(tmp, "applications", "", rk, col, text, f"{old.ref}#{j}", ["split_from_run", "split_by_table_identity"])
-            out.cells.insert(pos, tmp.cells[0])
+            out.cells[pos] = tmp.cells[0]
 
 
-def _combos(options: list[list[list[str]]]) -> list[tuple[list[str], ...]]:
-    out: list[tuple[list[str], ...]] = [()]
-    for opts in options:
-        out = [(*prefix, o) for prefix in out for o in opts]
-    return out
+def report_open_cuts(out: Mapped) -> None:
+    """One error per row whose run-together digits are still not cut: a blank is never silent."""
+    rows: dict[tuple[str, str, str], list[Cell]] = {}
+    for c in out.cells:
+        if "ambiguous_split" in c.flags:
+            rows.setdefault((c.table, c.block, c.row_key), []).append(c)
+    for (table, block, row_key), cells in rows.items():
+        too_many = next((f.split(":", 1)[1] for f in cells[0].flags if f.startswith("too_many_cuts:")), None)
+        why = (f"{too_many if too_many != '0' else 'too many'} possible cuts, too many to try" if too_many
+               else "several cuts fit the form's rules and what the text restates")
+        out.issues.append(Issue("ambiguous_split", f"{row_name(table, block, row_key)}: digits {cells[0].raw!r} run "
+                                f"together, {why}; left blank: {', '.join(c.col_key for c in cells)}", "error"))

@@ -7,14 +7,17 @@ found by content, not by section numbers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from gongkai import schema
 from gongkai.model import CellState
-from gongkai.normalize import compact
+from gongkai.normalize import compact, nfkc
 
-from .cells import parse_cell
-from .grid import Document, SourceCell
+from .budget import check
+from .cells import is_blank, parse_cell
+from .grid import Document, SourceCell, Table
 
 
 @dataclass
@@ -55,14 +58,22 @@ class Row:
 
 # ------------------------------------------------------------------ tokens and rows
 
-def _ref(table_index: int, kind: str, cell: SourceCell) -> str:
-    if kind == "grid":
-        return f"t{table_index}r{cell.row}c{cell.col}"
-    return f"t{table_index}l{cell.row}i{cell.col}"
+def _ref_prefix(table: Table) -> tuple[str, str]:
+    """A cell's ref is prefix + row + sep + col: `t<table>r<row>c<col>` in a grid, else `t<table>l<line>i<item>`."""
+    return (f"t{table.index}r", "c") if table.kind == "grid" else (f"t{table.index}l", "i")
+
+
+# Printed where a number belongs but not a number (7e3, 1 1, 1.2.3): a value cell, read as text
+# and flagged, never a label (which would make the cell vanish). Row numbering (1. 2、) is a label.
+_VALUE_LIKE = re.compile(r"^[+\-]?\d[\d\s.,eE]*$")
+_ROW_NUMBER = re.compile(r"^\d{1,2}[.．、]$")
 
 
 def _is_value(cell: SourceCell) -> bool:
-    return cell.glued or parse_cell(cell.text).state is not CellState.TEXT
+    if cell.glued or parse_cell(cell.text).state is not CellState.TEXT:
+        return True
+    t = nfkc(cell.text).strip()
+    return bool(_VALUE_LIKE.match(t)) and not _ROW_NUMBER.match(t)
 
 
 def _close(row: Row, grid: bool) -> Row:
@@ -80,37 +91,66 @@ def _line_of(ref: str) -> str:
     return ref.split("c", 1)[0]
 
 
+_COL = attrgetter("col")
+
+
 def rows_of(doc: Document) -> list[Row]:
     """All tables as one list of rows. A new row starts at a label that follows a value, and at
     every grid row that already had values."""
     rows: list[Row] = []
     cur = Row()
     for table in doc.tables:
-        width = max((c.col for r in table.rows for c in r), default=0)
+        grid = table.kind == "grid"
+        prefix, sep = _ref_prefix(table)
+        width = max((max(map(_COL, r)) for r in table.rows if r), default=0)
         for grid_row in table.rows:
-            full = table.kind == "grid" and max((c.col for c in grid_row), default=-1) == width
+            check()
+            full = grid and max(map(_COL, grid_row), default=-1) == width
             for cell in grid_row:
                 if cell.span_copy:
                     continue
-                tok = Token(cell.text, _ref(table.index, table.kind, cell), cell.glued, _is_value(cell), full)
-                if tok.value:
+                value = _is_value(cell)
+                tok = Token(cell.text, f"{prefix}{cell.row}{sep}{cell.col}", cell.glued, value, full)
+                if value:
                     cur.values.append(tok)
                 else:
                     if cur.values:
-                        rows.append(_close(cur, table.kind == "grid"))
+                        rows.append(_close(cur, grid))
                         cur = Row()
                     cur.labels.append(tok)
-            if table.kind == "grid" and cur.values:
+            if grid and cur.values:
                 rows.append(_close(cur, True))
                 cur = Row()
         if cur.labels or cur.values:
-            rows.append(_close(cur, table.kind == "grid"))
+            rows.append(_close(cur, grid))
             cur = Row()
     return rows
 
 
+_STREAM_REF = re.compile(r"^t\d+l\d+i\d+$")
+
+
+def _drop_row_ends(rows: list[Row]) -> None:
+    """In a stream table where most rows of values end with one empty cell (a lone `|`
+    that closes the row), that cell closes the row and is not a value. Otherwise a row that lost
+    a cell would read as complete, its last column blank and the others shifted, with no flag;
+    without it the row is seen to be short, and placed only as far as the identities decide."""
+    stream = [r for r in rows if r.values and all(_STREAM_REF.match(t.ref) for t in r.values)]
+    several = [r for r in stream if len(r.values) >= 2]
+    ends = [r for r in several if is_blank(r.values[-1].text) and not is_blank(r.values[-2].text)]
+    if len(several) >= 3 and 3 * len(ends) >= 2 * len(several):
+        for r in stream:
+            if is_blank(r.values[-1].text):
+                r.values.pop()
+
+
 # ------------------------------------------------------------------ cutting rows into tables
 
+
+
+# Any word that starts or ends a table: most labels hold none, and one search says so.
+_ANY_BOUNDARY = re.compile("|".join(re.escape(k) for keys in (*schema.TABLE_STARTS.values(), schema.TABLES_END)
+                                    for k in keys))
 
 
 def split_tables(rows: list[Row]) -> dict[str, list[Row]]:
@@ -118,6 +158,10 @@ def split_tables(rows: list[Row]) -> dict[str, list[Row]]:
     current: str | None = None
     for row in rows:
         text = row.label
+        if _ANY_BOUNDARY.search(text) is None:
+            if current is not None:
+                out[current].append(row)
+            continue
         if any(k in text for k in schema.TABLES_END) and current is not None:
             # the stop heading can be glued to the last values' label in run-together text
             if row.values and current == "review_litigation":
@@ -137,4 +181,6 @@ def split_tables(rows: list[Row]) -> dict[str, list[Row]]:
                 current = table
         if current is not None:
             out[current].append(row)
+    for table_rows in out.values():
+        _drop_row_ends(table_rows)
     return out

@@ -1,19 +1,43 @@
-"""Bytes → text: HTTP charset, then BOM, then <meta>, then a detector. GB* is read as GB18030."""
+"""Bytes → text: BOM or UTF-16 shape, then HTTP charset, then <meta>, then a detector. GB* is read as GB18030."""
 
 from __future__ import annotations
 
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 _META = re.compile(
     rb"""<meta[^>]+?(?:charset\s*=\s*["']?\s*([\w.:-]+)|http-?equiv[^>]+content\s*=\s*["'][^"']*charset\s*=\s*([\w.:-]+))""",
     re.I,
 )
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _SINGLE_BYTE = {"latin-1", "iso8859-1", "cp1252", "ascii"}
 _GB = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "ms936", "euc-cn", "gb18030", "csgb2312", "hz-gb-2312"}
+
+
+def _plausible(ch: str) -> bool:
+    """A character of a Chinese report page: ASCII text, Latin letters (pinyin with tone marks),
+    CJK, CJK and full-width punctuation."""
+    o = ord(ch)
+    return (0x20 <= o < 0x7F or ch in "\t\n\r" or 0xA0 <= o <= 0x24F or 0x4E00 <= o <= 0x9FFF
+            or 0x3400 <= o <= 0x4DBF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F)
+
+
+def utf16_encoding(sample: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the bytes are UTF-16 text, with or without a BOM; else None.
+
+    Without a BOM: the ASCII characters every report has (digits, line ends, markup) put a NUL
+    byte on one side of each pair, and the text decoded that way is made of plausible characters.
+    UTF-8 and GB18030 text never contains NUL bytes."""
+    if sample.startswith(codecs.BOM_UTF16_LE) and not sample.startswith(b"\xff\xfe\x00\x00"):
+        return "utf-16-le"
+    if sample.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    n = len(sample) & ~1
+    odd, even = sample[1:n:2].count(0), sample[0:n:2].count(0)
+    if n < 16 or max(odd, even) < 4:
+        return None
+    enc = "utf-16-le" if odd > even else "utf-16-be"
+    text = sample[:n].decode(enc, errors="replace")
+    return enc if sum(map(_plausible, text)) >= 0.95 * len(text) else None
 
 
 def _canonical(name: str | None) -> str | None:
@@ -44,9 +68,12 @@ def _clean(data: bytes, enc: str) -> str | None:
 
 def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Return (text, encoding used). Never raises: the last resort is UTF-8 with replacement."""
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom):].decode(enc, errors="replace"), enc
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8"
+    wide = utf16_encoding(data[:4096])
+    if wide is not None:
+        bom = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        return data[2 if bom else 0:].decode(wide, errors="replace"), wide
     declared = charset_from_content_type(content_type)
     if declared in _SINGLE_BYTE:
         declared = None  # error pages and misconfigured servers say latin-1 for GBK bodies
@@ -67,6 +94,8 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     text = _clean(data, "gb18030")
     if text is not None:
         return text, "gb18030"
+    from charset_normalizer import from_bytes  # the last resort, rarely reached: not paid at start-up
+
     best = from_bytes(data[:65536]).best()
     if best is not None and best.encoding:
         enc = _canonical(best.encoding) or best.encoding

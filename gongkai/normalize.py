@@ -42,12 +42,21 @@ def compact(text: str) -> str:
 
 
 # Full-width ASCII forms (１２，：) and the ideographic space → ASCII: the part of NFKC numbers need.
-_HALF_WIDTH = str.maketrans({**{chr(0xFF01 + i): chr(0x21 + i) for i in range(94)}, "\u3000": " "})
+_HALF_WIDTH = {chr(0xFF01 + i): chr(0x21 + i) for i in range(94)} | {"\u3000": " "}
+_FULL_WIDTH = re.compile("[" + "".join(_HALF_WIDTH) + "]")
+
+
+def half_width(text: str) -> str:
+    """`text.translate` with the table above, done as one replace per full-width character the text
+    holds: a handful in Chinese prose (，：（）), where translate looks up every character."""
+    for ch in set(_FULL_WIDTH.findall(text)):
+        text = text.replace(ch, _HALF_WIDTH[ch])
+    return text
 
 
 def simplify_fast(text: str) -> str:
     """Traditional → simplified and full-width → half-width only: cheaper than NFKC on long text."""
-    return _T2S.convert(text.translate(_HALF_WIDTH))
+    return _T2S.convert(half_width(text))
 
 
 def simplify_document(text: str) -> str:

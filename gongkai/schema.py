@@ -16,6 +16,13 @@ from typing import Literal
 Dtype = Literal["count", "signed_count", "decimal"]
 
 VERSIONS = ("v2019", "v2021")
+
+# The sane domain of a value (spec §3.3). A printed number outside it is a misprint or digits run
+# together, never data: it is kept as printed text and flagged. Every value inside it is exact as
+# a JSON number (at most 15 significant digits: a float keeps them all).
+DOMAIN_LIMIT: dict[str, Decimal] = {"count": Decimal(10) ** 12, "signed_count": Decimal(10) ** 12,
+                                    "decimal": Decimal(10) ** 12}
+DOMAIN_DIGITS = 15
 TABLES = ("active_disclosure", "applications", "review_litigation")
 
 
@@ -103,6 +110,15 @@ class Identity:
         if any(c not in values for c in self.cells):
             return None
         return sum(values[c] for c in self.lhs) == sum(values[c] for c in self.rhs)
+
+
+def out_of_domain(dtype: str, value: Decimal) -> str | None:
+    """Why `value` cannot be a value of a column of this dtype, or None when it can."""
+    if abs(value) >= DOMAIN_LIMIT[dtype]:
+        return f"magnitude ≥ {DOMAIN_LIMIT[dtype]:.0E}"
+    if len(value.as_tuple().digits) > DOMAIN_DIGITS and value != value.to_integral_value():
+        return f"more than {DOMAIN_DIGITS} significant digits"
+    return None
 
 
 # ---------------------------------------------------------------- 表二 active_disclosure
@@ -397,12 +413,15 @@ def group_subtotals(version: str) -> tuple[Identity, ...]:
 
 def legal_entity_subtotals(version: str, rows: tuple[str, ...]) -> tuple[Identity, ...]:
     """T3-D (definitional): the legal-entity subtotal of each row = its five legal-person columns."""
+    return tuple(legal_entity_subtotal(version, r) for r in rows)
+
+
+@cache
+def legal_entity_subtotal(version: str, row: str) -> Identity:
+    """Made once per row: every 表三 read asks for them."""
     sub = LEGAL_ENTITY_SUBTOTAL.key
-    return tuple(
-        Identity("T3-D", "applications", version, (("", r, sub),), tuple(("", r, c) for c in LEGAL_ENTITY_COLS),
-                 f"{r}: 法人或其他组织小计 = sum of the five columns")
-        for r in rows
-    )
+    return Identity("T3-D", "applications", version, (("", row, sub),),
+                    tuple(("", row, c) for c in LEGAL_ENTITY_COLS), f"{row}: 法人或其他组织小计 = sum of the five columns")
 
 
 @dataclass(frozen=True)

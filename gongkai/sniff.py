@@ -10,6 +10,8 @@ import re
 import zipfile
 from io import BytesIO
 
+from .decode import utf16_encoding
+
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".ofd", ".rtf", ".et")
 MIME = {
     "pdf": "application/pdf",
@@ -50,6 +52,10 @@ def sniff(data: bytes, filename: str | None = None) -> str:
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
         return "image"
     sample = data[:4096]
+    wide = utf16_encoding(sample)
+    if wide is not None:  # judge the text, not its two-byte encoding
+        sample = sample[2 if sample.startswith((b"\xff\xfe", b"\xfe\xff")) else 0:]
+        sample = sample[: len(sample) & ~1].decode(wide, errors="replace").encode("utf-8")
     if _HTML.search(sample):
         return "html"
     low = sample.lstrip().lower()
@@ -57,7 +63,7 @@ def sniff(data: bytes, filename: str | None = None) -> str:
         return "xml"
     if low.startswith((b"{", b"[")):
         return "json"
-    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in sample:
         return "binary"
     try:
         sample.decode("utf-8")
@@ -68,5 +74,6 @@ def sniff(data: bytes, filename: str | None = None) -> str:
     try:
         sample.decode("gb18030")
         return "text"
-    except UnicodeDecodeError:
-        return "binary"
+    except UnicodeDecodeError as e:
+        # a two- or four-byte character cut by the sample boundary (byte 4096) is still text
+        return "text" if e.start > len(sample) - 4 else "binary"

@@ -1,7 +1,7 @@
--- Agencies with the most new applications (本年新收, 总计 column).
-SELECT r.agency_name, r.year, a.value AS new_requests
-FROM applications a JOIN reports r USING (report_id)
-WHERE a.row_key = 'new_received' AND a.col_key = 'total' AND NOT a.derived AND r.year = $year
-  AND a.value >= $min_volume
-ORDER BY new_requests DESC, r.agency_name
-LIMIT $limit
+-- new_requests: new applications received in the year, 表三 一、本年新收政府信息公开申请数量, column 总计,
+-- as printed (a derived cell is never ranked).
+-- sort: new_requests
+-- volume: new_requests
+SELECT report_id, value AS new_requests
+FROM applications
+WHERE row_key = 'new_received' AND col_key = 'total' AND NOT derived AND value IS NOT NULL

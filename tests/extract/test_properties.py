@@ -11,7 +11,7 @@ from demo import synth
 from extract.cells import parse_cell
 from extract.document import extract_document
 from gongkai.model import CheckStatus
-from gongkai.normalize import _T2S
+from gongkai.normalize import _HALF_WIDTH, _T2S, half_width
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
 versions = st.sampled_from(["v2019", "v2021"])
@@ -98,3 +98,13 @@ def test_div_layout_html_round_trip(seed: int, version: str) -> None:
     r, cells = _values(synth.render_div_html(rep), "div.html")
     assert {k: c.value for k, c in cells.items()} == rep.values
     assert any(e.code == "tables_from_text" for e in r.errors)
+
+
+_FULL_WIDTH_OR_NOT = st.text(st.sampled_from([chr(c) for c in range(0xFF00, 0xFF70)] + list("\u3000\u3001\u3002 a1年，")))
+
+
+@given(_FULL_WIDTH_OR_NOT)
+def test_half_width_is_the_translate_table(text: str) -> None:
+    """half_width replaces character by character what str.translate would map (and only that)."""
+    assert half_width(text) == text.translate(str.maketrans(_HALF_WIDTH))
+    assert half_width("２０２４年，共１２件\u3000（含）") == "2024年,共12件 (含)"

@@ -56,13 +56,7 @@ XFAIL: dict[str, str] = {}
 
 
 # Known silent metadata defects (agency / publication date wrong with nothing flagging it), one entry per document.
-META_XFAIL = {
-    "pdftext_2025_shanghai_city_office.txt":
-        "agency taken from a sentence fragment of the intro ('定》）和《关于印发中华人民共和国') instead of the title's "
-        "'2025 年上海市人民政府办公厅政府信息公开' prefix (title broken over two lines)",
-    "pdftext_partial_2022_shandong_weihai_wendeng_xinfangju_dept.txt":
-        "agency keeps the flipbook page prefix: 'Page 8 - 威海市文登区信访局'",
-}
+META_XFAIL: dict[str, str] = {}
 
 
 def _param(name: str, xfail: dict[str, str] = XFAIL) -> object:

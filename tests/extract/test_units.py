@@ -9,7 +9,7 @@ import pytest
 
 from extract.cells import parse_cell
 from extract.document import extract_document
-from extract.split import solve
+from extract.split import CellRule, RowRules, solve
 from gongkai.decode import decode
 from gongkai.model import CellState
 from gongkai.normalize import compact, simplify
@@ -68,13 +68,14 @@ def test_parse_cell(raw: str, value: Decimal | None, state: CellState) -> None:
 
 
 def test_split_uses_the_row_identity() -> None:
-    t3 = lambda v: v[6] == sum(v[:6])  # noqa: E731
-    assert solve(["640020470"], 7, t3)[0] == ["64", "0", "0", "2", "0", "4", "70"]
-    agreed, kept, ok = solve(["270020130"], 7, t3)
-    assert ok and len(kept) == 2
-    assert agreed == [None, None, "0", None, None, "1", "30"]
-    assert solve(["000"], 3)[0] == ["0", "0", "0"]
-    assert solve(["693665"], 3)[0] == [None, None, None]
+    t3 = RowRules(tuple(CellRule() for _ in range(7)), (((6,), (0, 1, 2, 3, 4, 5)),))
+    assert solve(["640020470"], t3).agreed == ["64", "0", "0", "2", "0", "4", "70"]
+    sol = solve(["270020130"], t3)
+    assert sol.satisfiable and len(sol.kept) == 2
+    assert sol.agreed == [None, None, "0", None, None, "1", "30"]
+    plain = RowRules((CellRule(), CellRule(), CellRule()))
+    assert solve(["000"], plain).agreed == ["0", "0", "0"]
+    assert solve(["693665"], plain).agreed == [None, None, None]
 
 
 def test_markdown_pipe_table() -> None:
