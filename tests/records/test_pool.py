@@ -31,7 +31,9 @@ def add_runaways(data_dir: Path, markers: tuple[bytes, ...] = (LOOP, ALLOCATE, S
     urls = {f"http://runaway.gov.cn/{m.decode().lower()}.pdf": m for m in markers}
     with RawStore(data_dir) as store:
         for url, marker in urls.items():
-            store.add(url, runaway_pdf(marker), headers={"Content-Type": "application/pdf"}, kind="attachment")
+            # a fixed capture time: two stores made a second apart must hold the same provenance
+            store.add(url, runaway_pdf(marker), headers={"Content-Type": "application/pdf"}, kind="attachment",
+                      fetched_at="2024-06-01T00:00:00+00:00")
     return urls
 
 
