@@ -19,7 +19,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy gongkai extract dataset crawler demo cli
 
-test: install browser
+test: install browser converters
 	$(BIN)/ruff check .
 	$(BIN)/mypy gongkai extract dataset crawler demo cli
 	$(BIN)/python -m pytest -q
@@ -32,8 +32,9 @@ demo: install
 dataset: install
 	$(BIN)/gongkai crawl --data-dir data; rc=$$?; $(BIN)/gongkai build --data-dir data && exit $$rc
 
-# Optional: LibreOffice headless, which turns DOC/WPS reports into DOCX. Not part of `install`
-# (several hundred MB); without it those files get the status unsupported_format.
+# LibreOffice headless, which turns DOC/WPS reports into DOCX. Not part of `install` (several hundred
+# MB); `make test` calls it so the conversion tests run. Idempotent, never fails: without it those files
+# get the status unsupported_format and the conversion test skips, saying so.
 converters:
 	command -v soffice >/dev/null || command -v libreoffice >/dev/null || \
 	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui) || \

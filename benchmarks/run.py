@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import importlib
 
-BENCHES = ["benchmarks.extract_bench", "benchmarks.bad_input_bench", "benchmarks.pdf_bench", "benchmarks.build_bench",
-           "benchmarks.crawl_bench", "benchmarks.cli_bench"]
+BENCHES = ["benchmarks.extract_bench", "benchmarks.bad_input_bench", "benchmarks.pdf_bench", "benchmarks.pool_bench",
+           "benchmarks.build_bench", "benchmarks.layout_bench", "benchmarks.crawl_bench", "benchmarks.cli_bench"]
 
 
 def main() -> None:

@@ -58,10 +58,11 @@ def add_parser(subparsers: Any, help: str) -> argparse.ArgumentParser:
 
 def add_demo_parser(subparsers: Any, help: str) -> argparse.ArgumentParser:
     """`gongkai demo`: the sample portal crawled, then extracted and built (cli.main.cmd_demo)."""
-    from cli.main import cmd_demo
+    from cli.main import add_extract_flags, cmd_demo
 
     p: argparse.ArgumentParser = subparsers.add_parser("demo", help=help)
     _common(p)
+    add_extract_flags(p)
     p.set_defaults(func=cmd_demo)
     return p
 
@@ -153,6 +154,9 @@ def _execute(cfg: CrawlConfig, sources: list[Source], args: argparse.Namespace, 
             print(f"{it.kind}\t{it.source}\t{it.method}\t{it.url}")
         console.print(f"{len(items)} URL(s) would be fetched first; discovery adds more as pages arrive")
         return 0
+    from cli.pipeline import remember_sources
+
+    remember_sources(Path(cfg.data_dir), sources)  # the build's place evidence, kept beside the store
     progress = _Progress()
     crawler = Crawler(cfg, sources, on_event=progress.update)
     try:

@@ -83,16 +83,22 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if unreadable else 0
 
 
-def _extract_stage(data_dir: Path) -> int:
+def _extract_stage(data_dir: Path, args: argparse.Namespace) -> int:
     """The extract stage over the raw store at `data_dir`; prints what it did, returns the captures
     that could not be read."""
+    from extract.limits import Limits
     from extract.run import extract_store
 
-    s = extract_store(data_dir)
-    print(f"extract: {s.documents} documents, {s.up_to_date} up to date, {s.extracted} extracted"
+    s = extract_store(data_dir, workers=args.workers, limits=Limits(args.doc_timeout, args.doc_memory),
+                      retry_failed=args.retry_failed, engine=args.engine, scheduler=args.scheduler,
+                      batch_size=args.batch_size)
+    retried = f" ({s.retried} retried)" if s.retried else ""
+    print(f"extract: {s.documents} documents, {s.up_to_date} up to date, {s.extracted} extracted{retried}"
           f" -> {data_dir / 'records' / s.version}")
     if s.statuses:
         print("  statuses of those extracted: " + ", ".join(f"{k}: {v}" for k, v in s.statuses.items()))
+    for line in s.stopped:
+        print(f"  stopped: {line}")
     for line in s.unreadable:
         print(f"  capture unreadable (no record): {line}")
     return len(s.unreadable)
@@ -106,7 +112,7 @@ def cmd_extract_store(args: argparse.Namespace) -> int:
     if not (where / "state.sqlite").exists():
         print(f"no raw store at {where} (crawl or ingest first, or name report files)", file=sys.stderr)
         return 2
-    return 1 if _extract_stage(where) else 0
+    return 1 if _extract_stage(where, args) else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -158,23 +164,60 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from cli.pipeline import build_records
+    """Check the store, run the extract stage, build from the records. Progress on stderr; a summary on
+    stdout; Ctrl-C leaves the previous release."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from cli.pipeline import CorruptStateError, NoRawStoreError, build_from_store, build_records, check_store
+    from dataset.build import EmptyReleaseError
     from extract.version import extractor_version
 
     where = data_dir(args.data_dir)
-    _extract_stage(where)
-    s, results = build_records(where, extractor_version())
-    if results.missing or results.damaged:
-        print(f"  documents without a readable record: {results.missing + len(results.damaged)}"
-              " (published as unreadable)")
-    for line in results.damaged:
-        print(f"  {line}")
-    print(f"build: {s.reports} reports from {s.agencies} agencies -> {where / 'release'}")
+    force, csv_bom = getattr(args, "force", False), getattr(args, "csv_bom", False)
+    err = Console(stderr=True)
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=err, transient=True, disable=not err.is_terminal)
+    tasks: dict[str, object] = {}
+
+    def progress(phase: str, done: int, total: int | None) -> None:
+        if phase not in tasks:
+            tasks[phase] = bar.add_task(phase, total=total)
+        bar.update(tasks[phase], completed=done, total=total)  # type: ignore[arg-type]
+
+    try:
+        try:
+            check_store(where)
+        except NoRawStoreError:
+            if not force:
+                raise
+            s = build_from_store(where, force=True, csv_bom=csv_bom)
+        else:
+            _extract_stage(where, args)
+            with bar:
+                s, results = build_records(where, extractor_version(), force=force, csv_bom=csv_bom,
+                                           progress=progress)
+            if results.missing or results.damaged:
+                print(f"  documents without a readable record: {results.missing + len(results.damaged)}"
+                      " (published as unreadable)")
+            for line in results.damaged:
+                print(f"  {line}")
+    except KeyboardInterrupt:
+        print("build: interrupted; the previous release is unchanged", file=sys.stderr)
+        return 130
+    except (NoRawStoreError, EmptyReleaseError, CorruptStateError) as e:
+        print(f"build: {e}", file=sys.stderr)
+        return 2
+    state = "unchanged" if s.unchanged else f"release {s.release_id}"
+    print(f"build: {s.reports} reports from {s.agencies} agencies ({s.documents_read} documents) -> "
+          f"{where / 'release'} ({state})")
     print("  reports per year: " + ", ".join(f"{y or 'unknown'}: {n}" for y, n in s.per_year.items()))
     print("  report statuses: " + ", ".join(f"{k}: {v}" for k, v in s.statuses.items()))
-    print(f"  documents read: {sum(s.documents.values())} (" + ", ".join(f"{k}: {v}" for k, v in s.documents.items())
+    print(f"  documents read: {s.documents_read} (" + ", ".join(f"{k}: {v}" for k, v in s.documents.items())
           + ") — needs_ocr and unsupported_format are coverage gaps")
-    print(f"  failed checks: {s.failed_checks}   files written: {s.files_written}, unchanged: {s.files_unchanged}")
+    print("  document roles: " + ", ".join(f"{k}: {v}" for k, v in s.roles.items()))
+    print(f"  failed checks: {s.failed_checks}   copies that disagree: {s.copies_disagree}   "
+          f"files written: {s.files_written}, unchanged: {s.files_unchanged}")
     return 0
 
 
@@ -217,6 +260,7 @@ def _extract_parser(sub: Any, help: str) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per line per document")
     p.add_argument("--data-dir", default=None, help="the raw store to extract when no files are named "
                    "(default: $GONGKAI_DATA_DIR, else data)")
+    add_extract_flags(p)
     p.set_defaults(func=cmd_extract)
     return p
 
@@ -233,8 +277,31 @@ def _ingest_parser(sub: Any, help: str) -> argparse.ArgumentParser:
 def _build_parser(sub: Any, help: str) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = sub.add_parser("build", help=help)
     p.add_argument("--data-dir", default=None, help=DATA_HELP)
+    p.add_argument("--force", action="store_true",
+                   help="build even with no raw store, or replace a release that has reports with an empty one")
+    p.add_argument("--csv-bom", action="store_true", help="start the CSV copies with a UTF-8 BOM (for Excel)")
+    add_extract_flags(p)
     p.set_defaults(func=cmd_build)
     return p
+
+
+def add_extract_flags(p: argparse.ArgumentParser) -> None:
+    """The extract stage's options, on every command that runs it (extract, build, demo)."""
+    from extract.limits import Limits
+
+    g = p.add_argument_group("the extract stage (raw store -> records)")
+    g.add_argument("--workers", type=int, default=None, help="extracting processes (default: every core)")
+    g.add_argument("--doc-timeout", type=float, default=Limits.timeout, metavar="SECONDS",
+                   help=f"a document still extracting after this is killed and recorded too_complex (default {Limits.timeout:g})")
+    g.add_argument("--doc-memory", type=int, default=Limits.memory_mb, metavar="MB",
+                   help=f"memory a document may take; past it, it is stopped and recorded too_complex (default {Limits.memory_mb})")
+    g.add_argument("--retry-failed", action="store_true",
+                   help="extract again the documents whose record says too_complex or crashed (e.g. with higher limits)")
+    g.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="local: a process pool on this machine; dask: a Dask cluster (pip install 'gongkai[dask]')")
+    g.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+                   "(default: a local cluster of --workers processes)")
+    g.add_argument("--batch-size", type=int, default=32, help="documents per Dask task (default 32)")
 
 
 def _schema_parser(sub: Any, help: str) -> argparse.ArgumentParser:

@@ -22,12 +22,13 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from crawler.addrguard import address_refused
+from crawler.charset import form_charset_of
 from crawler.netguard import guarded_transport
 from crawler.select import host_allowed
 from gongkai.model import FetchStatus
-from gongkai.store.iri import iri_to_uri
+from gongkai.store.iri import iri_to_uri, percent_encode
 
-__all__ = ["FetchConfig", "FetchResult", "Fetcher", "Resolver", "classify_block", "parse_retry_after"]
+__all__ = ["FetchConfig", "FetchResult", "Fetcher", "Resolver", "classify_block", "form_body", "parse_retry_after"]
 
 USER_AGENT = "gongkai/0.1 (research crawler for government disclosure reports; polite; +robots.txt)"
 
@@ -79,6 +80,17 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def form_body(form: dict[str, str], charset: str | None = None) -> bytes:
+    """application/x-www-form-urlencoded in `charset` (the page's, as a browser submits a form; None:
+    UTF-8); a character the charset lacks is sent as `&#N;` (WHATWG urlencoded serializer)."""
+    enc = form_charset_of(charset)
+    return "&".join(percent_encode(k, enc, _FORM_SAFE, space_as_plus=True) + "="
+                    + percent_encode(v, enc, _FORM_SAFE, space_as_plus=True) for k, v in form.items()).encode("ascii")
+
+
+_FORM_SAFE = "*-._"  # the application/x-www-form-urlencoded percent-encode set leaves these
 
 
 _SOFT_404 = re.compile("页面不存在|找不到|访问的页面不存在|页面已删除|404 Not Found|您访问的页面".encode(), re.I)
@@ -177,7 +189,7 @@ class Fetcher:
 
     async def fetch(self, url: str, *, method: str = "GET", form: dict[str, str] | None = None,
                     etag: str | None = None, last_modified: str | None = None,
-                    max_bytes: int | None = None, truncate: bool = False) -> FetchResult:
+                    max_bytes: int | None = None, truncate: bool = False, charset: str | None = None) -> FetchResult:
         """`truncate=True` keeps the first `max_bytes` of a longer body instead of failing (robots.txt:
         RFC 9309 asks to parse at least the first 500 KiB)."""
         start = time.monotonic()
@@ -191,7 +203,7 @@ class Fetcher:
                     result.elapsed = time.monotonic() - start
                     return result
                 await self._follow(result, method, form, etag, last_modified, max_bytes or self.config.max_bytes,
-                                   truncate)
+                                   truncate, charset)
         except TimeoutError:
             result.status, result.error = FetchStatus.TIMEOUT, f"no complete response in {self.config.total_timeout}s"
         except httpx.TimeoutException as e:
@@ -211,7 +223,8 @@ class Fetcher:
         return result
 
     async def _follow(self, result: FetchResult, method: str, form: dict[str, str] | None, etag: str | None,
-                      last_modified: str | None, max_bytes: int, truncate: bool = False) -> None:
+                      last_modified: str | None, max_bytes: int, truncate: bool = False,
+                      charset: str | None = None) -> None:
         url = result.url
         seen = {url}
         for _hop in range(self.config.max_redirects + 1):
@@ -220,8 +233,12 @@ class Fetcher:
                 headers["If-None-Match"] = etag
             if last_modified:
                 headers["If-Modified-Since"] = last_modified
+            body = None
+            if form is not None:
+                body = form_body(form, charset)
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
             result.request_headers = {"User-Agent": self.config.user_agent, **headers}
-            req = self.client.build_request(method, url, headers=headers, data=form)
+            req = self.client.build_request(method, url, headers=headers, content=body)
             resp = await self.client.send(req, stream=True)
             try:
                 result.final_url = url

@@ -15,13 +15,14 @@ import asyncio
 import hashlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
+from crawler.charset import url_charset
 from crawler.config import CrawlConfig
-from crawler.discover import Found, Link, ListingNote, Page, discover_page
+from crawler.discover import Found, Link, Page, discover_page
 from crawler.discover.base import page_title
-from crawler.fetch import FetchResult
+from crawler.fetch import FetchResult, form_body
 from crawler.select import canonical_url, host_allowed, link_verdict, twin_key
 from crawler.sites import Source
 from crawler.summary import SourceStats
@@ -45,18 +46,22 @@ class Parsed:
 
 def parse(item: FrontierItem, url: str, body: bytes, ctype: str, overrides: dict[str, object], max_depth: int,
           max_list_pages: int) -> Parsed:
-    """Pure: decode, decide what the page is, discover. Safe to run in a worker thread."""
-    text, _enc = decode(body, ctype)
+    """Pure: decode, decide what the page is, discover. Safe to run in a worker thread. The page is
+    parsed once: its list and report readings share one DOM (`Page.markup`)."""
+    text, enc = decode(body, ctype)
+    # an API response's records are rendered into the page that asked: its charset, sent with the form
+    charset = (item.charset or "utf-8") if item.form else url_charset(enc, body, ctype)
+    page = Page(url, text, ctype, item.kind, item.depth, item.form, overrides, max_list_pages, charset,
+                item.listing is not None)
 
     def run(kind: str) -> Found:
-        page = Page(url, text, ctype, kind, item.depth, item.form, overrides, max_list_pages)
-        return discover_page(page, max_depth=max_depth)
+        return discover_page(replace(page, kind=kind), max_depth=max_depth)
 
     if item.kind == "list" and item.method == "GET":
         found = run("list")
         reports = sum(1 for x in found.links if x.kind == "report")
         if reports < 2 and not found.notes and looks_like_report_body(text):
-            return Parsed("report", run("report"), "body:report_on_list_page", page_title(text) or item.title)
+            return Parsed("report", run("report"), "body:report_on_list_page", page_title(page) or item.title)
         return Parsed("list", found)
     if item.kind == "report":
         if looks_like_report_body(text):
@@ -106,7 +111,8 @@ class Intake:
         before = store.find(r.final_url, _sha(r.body))
         doc = store.add(r.final_url, r.body, status=r.http_status or 200, headers=r.headers, kind=doc_kind,
                         parent_url=item.parent_url, title=title, report_year=year, method=item.method,
-                        request_headers=r.request_headers, request_body=_form_bytes(item.form),
+                        request_headers=r.request_headers,
+                        request_body=form_body(item.form, item.charset) if item.form is not None else None,
                         content_type=MIME.get(sniffed))
         store.state.set_validators(item.url, r.headers.get("etag"), r.headers.get("last-modified"), doc.sha256,
                                    final_url=r.final_url)
@@ -152,7 +158,7 @@ class Intake:
 
     # ------------------------------------------------------------------ links and listings
     def _take(self, item: FrontierItem, parsed: Parsed) -> None:
-        self._listings(item, parsed.found.notes)
+        self._listings(item, parsed.found)
         self._enqueue(item, parsed.found.links)
 
     def _decide(self, item: FrontierItem, parsed: Parsed) -> None:
@@ -161,17 +167,19 @@ class Intake:
                                          reason=parsed.reason, run_id=self.run_id)
         self.emit("reclassified", url=item.url, was=item.kind, now=parsed.kind, reason=parsed.reason)
 
-    def _listings(self, item: FrontierItem, notes: list[ListingNote]) -> None:
-        """The listing notes a page carries, and this page counted as fetched for its listing."""
-        state = self.store.state
+    def _listings(self, item: FrontierItem, found: Found) -> None:
+        """The listing notes a page carries, and this page counted as fetched for its listing (with the
+        records it shows, where counted)."""
+        state, notes = self.store.state, found.notes
         with state.tx():
             for n in notes:
                 state.note_listing(key=n.key, source=item.source, url=item.url, family=n.family,
                                    declared_records=n.declared_records, declared_pages=n.declared_pages,
-                                   planned_pages=n.planned_pages, bounded=n.bounded, detail=n.detail, run_id=self.run_id)
+                                   planned_pages=n.planned_pages, bounded=n.bounded, detail=n.detail, run_id=self.run_id,
+                                   gap=n.gap)
                 state.listing_page(listing=n.key, page=item.key, records=n.records, run_id=self.run_id)
             if item.listing and item.listing not in {n.key for n in notes}:
-                state.listing_page(listing=item.listing, page=item.key, records=None, run_id=self.run_id)
+                state.listing_page(listing=item.listing, page=item.key, records=found.records, run_id=self.run_id)
 
     def _enqueue(self, parent: FrontierItem, links: list[Link]) -> None:
         """Add a page's links in one transaction (after a crash, all of them or none are queued), each
@@ -184,7 +192,7 @@ class Intake:
         state, found = self.store.state, 0
         with state.tx():
             for link in links:
-                url = canonical_url(link.url)
+                url = canonical_url(link.url, link.charset or "utf-8")  # the query as the page's browser sends it
                 host = urlsplit(url).hostname or ""
                 kind, reason = link.kind, link.reason
                 if urlsplit(url).scheme not in ("http", "https") or not host_allowed(host, self.allow):
@@ -205,7 +213,7 @@ class Intake:
                     title=link.title or (parent.title if kind == "attachment" else None),
                     report_year=link.report_year or (parent.report_year if kind == "attachment" else None),
                     depth=parent.depth + (0 if link.same_depth else 1), key=twin_key(url), reason=reason,
-                    listing=link.listing, iri=link.url)
+                    listing=link.listing, iri=link.url, charset=link.charset)
                 if new and kind == "list":
                     self._list_pages[parent.source] += 1
                 found += new and kind == "report"
@@ -221,6 +229,3 @@ class Intake:
 def _sha(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
-
-def _form_bytes(form: dict[str, str] | None) -> bytes | None:
-    return urlencode(form).encode() if form else None

@@ -253,7 +253,7 @@ class Crawler:
             async with slot:
                 self._requests += 1
                 r = await self.fetcher.fetch(item.url, method=item.method, form=item.form, etag=etag,
-                                             last_modified=last_mod, max_bytes=cap)
+                                             last_modified=last_mod, max_bytes=cap, charset=item.charset)
             if r.retry_after:
                 slot.defer(min(r.retry_after, self.cfg.max_retry_after))
             self._archive_transients(r)

@@ -4,13 +4,12 @@ turned into URIs)."""
 
 from __future__ import annotations
 
-import posixpath
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from crawler.addrguard import address_refused
 from gongkai.classify import Verdict, classify_title, normalize_title, report_year
 from gongkai.store.iri import iri_to_uri
+from gongkai.store.urlkey import canonical_url, twin_key
 
 __all__ = [
     "canonical_url",
@@ -63,45 +62,6 @@ def host_allowed(host: str, extra: frozenset[str] | set[str] = frozenset()) -> b
     return h == "gov.cn" or h.endswith(".gov.cn")
 
 
-_DROP_PARAMS = {"ismobile", "from", "spm"}
-_INDEX = re.compile(r"^(?:index|default)\.(?:s?html?|jsp|php|asp)$", re.I)
-# escapes of unreserved characters (%7E for "~"), which RFC 3986 §6.2.2.2 says to decode
-_UNRESERVED_ESCAPE = re.compile(r"%(2[DdEe]|3[0-9]|[46][1-9A-Fa-f]|[57][0-9Aa]|5[Ff]|7[Ee])")
-
-
 def uri_from_iri(url: str) -> str:
     """RFC 3987 mapping: non-ASCII path and query characters UTF-8 percent-encoded, the host in IDNA."""
     return iri_to_uri(url)
-
-
-def canonical_url(url: str) -> str:
-    """The URL to request: fragment dropped, `_wap` pages and `?isMobile=true` collapsed, default
-    ports dropped, host lower-cased, IRI characters percent-encoded (RFC 3987)."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    try:
-        port = parts.port
-    except ValueError:  # a port that is not a number: kept as written, the fetch reports it
-        return uri_from_iri(urlunsplit((scheme, parts.netloc.lower(), parts.path or "/", parts.query, "")))
-    if ":" in host:
-        host = f"[{host}]"  # an IPv6 literal
-    netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
-    path = re.sub(r"_wap(\.s?html?)$", r"\1", parts.path or "/")
-    query = parts.query
-    pairs = parse_qsl(query, keep_blank_values=True)
-    if any(k.lower() in _DROP_PARAMS for k, _v in pairs):  # rebuilt only when a twin marker is dropped
-        query = urlencode([(k, v) for k, v in pairs if k.lower() not in _DROP_PARAMS])
-    return uri_from_iri(urlunsplit((scheme, netloc, path, query, "")))
-
-
-def twin_key(url: str) -> str:
-    """The seen-set key: `dir/index.html` (index.htm, index.shtml, default.html …) is the same page
-    as `dir/`, and `%7e` the same as `~`; the URL requested stays the one first linked."""
-    c = canonical_url(url)
-    parts = urlsplit(c)
-    path = parts.path
-    if _INDEX.match(posixpath.basename(path)):
-        path = path[: len(path) - len(posixpath.basename(path))]
-    path = _UNRESERVED_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), path)  # RFC 3986 §6.2.2.2
-    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))

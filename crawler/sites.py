@@ -25,6 +25,8 @@ OVERRIDES = {
     "years": "hanweb_xxgk: report years to enumerate",
     "categories": "gkmlpt: category ids (default: categories named 年报/年度报告)",
     "max_depth": "column nesting below the entry page",
+    "list_api": "trs 动静结合: the list API path (e.g. '/fjdzapp/search') when the page's script names none;"
+                " set it only once verified: an API is never guessed",
 }
 
 

@@ -77,32 +77,40 @@ class CrawlSummary:
 
 
 def listing_status(row: sqlite3.Row, *, probe: bool) -> ListingStatus:
-    """Complete when the records (or pages) found reach what the listing declares. In a probe only the
-    entry page is fetched: a listing whose rest is reachable (pages planned) `continues`; one whose
-    rest cannot be reached is incomplete there too."""
+    """Complete when the records found reach what the listing declares and the pages fetched reach
+    the pages it declares; records are compared only when every fetched page of it could be counted
+    (else by pages, and the reason says the records could not be counted). In a probe only the entry
+    page is fetched: a listing whose rest is reachable (pages planned) `continues`; one whose rest
+    cannot be reached (a gap, the bound) is incomplete there too."""
     dr, dp = row["declared_records"] or None, row["declared_pages"] or None
     fetched, planned, bounded = int(row["pages_fetched"]), int(row["planned_pages"] or 0), bool(row["bounded"])
     counted = int(row["pages_counted"])
-    found = int(row["records_found"]) if counted and row["records_found"] is not None else None
+    found = int(row["records_found"]) if counted and counted == fetched and row["records_found"] is not None else None
 
     def make(status: str, reason: str) -> ListingStatus:
         return ListingStatus(row["source"], row["url"], row["family"] or "", status, reason, dr, dp, found, fetched,
                              planned, bounded, row["detail"] or "")
 
+    gap = row["gap"]
+    if gap and (dr is None or found is None or found < dr):
+        counts = f"declares {dr} records, found {found}" if dr is not None and found is not None else (
+            f"declares {dr} records" if dr is not None else "")
+        return make("incomplete", gap + (f": {counts}" if counts else ""))
     if bounded:
         return make("incomplete", f"declares {dp or '?'} pages; the bound allows {planned + 1}")
-    if dr is not None and found is not None:
-        if found >= dr:
-            return make("complete", f"{found} of {dr} records")
+    if dr is not None and found is not None and found < dr:
         if probe and planned:
             return make("continues", f"{found} of {dr} records on the entry page; {planned} more page(s) to fetch")
         return make("incomplete", f"declares {dr} records, found {found}")
-    if dp is not None:
-        if fetched >= dp:
-            return make("complete", f"{fetched} of {dp} pages")
+    if dp is not None and fetched < dp:
         if probe and fetched + planned >= dp:
             return make("continues", f"{fetched} of {dp} pages fetched; {planned} more to fetch")
         return make("incomplete", f"declares {dp} pages, fetched {fetched}")
+    if dr is not None and found is not None:
+        return make("complete", f"{found} of {dr} records" + (f" on {fetched} of {dp} pages" if dp else ""))
+    if dp is not None:
+        uncounted = f"; {dr} records declared, not countable on every page" if dr is not None else ""
+        return make("complete", f"{fetched} of {dp} pages{uncounted}")
     if dr is not None:
         return make("incomplete", f"declares {dr} records; none could be counted")
     return make("complete", "nothing declared")

@@ -1,70 +1,83 @@
-"""Checks that need two reports of one agency: computed at build time, per agency.
+"""Checks that need two reports of one agency: computed at build time from the published reports.
 
-- carry-over continuity (T3-X1): 结转下年度 carried_forward of year Y−1 = 上年结转 carried_over of Y, per column;
-- stock continuity (T2-X1, v2021): 现行有效件数 of Y = that of Y−1 + 本年制发 − 本年废止, per 表二 第（一）项 row.
-Both are soft rules (spec §3.2): a failure is a finding to look at, not an error in extraction.
+The rules are the registry's (schema.cross_year_identities): carry-over continuity (T3-X1,
+结转下年度 of Y−1 = 上年结转 of Y per column) and stock continuity (T2-X1, v2021: 现行有效件数 of Y = that
+of Y−1 + 本年制发 − 本年废止). Both are soft rules (spec §3.2): a failure is a finding to look at, not
+an error in extraction. A report whose agency or year is unknown has no neighbour and is never checked.
+Each report keeps, in memory, only the few cells these rules read (tables.CROSS_KEYS).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
+from collections.abc import Iterator
 from typing import Any
 
 from gongkai import schema
 
+from .tables import CROSS_INDEX, CROSS_TABLES, DocMeta
 
-def _fmt(v: float | int) -> str:
+
+def _fmt(v: float | None) -> str | None:
+    if v is None:
+        return None
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
-def cross_report_checks(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    idents = schema.cross_year_identities()
-    by: dict[tuple[str, str, int], dict[tuple[str, str, str], Any]] = defaultdict(dict)
-    report_of: dict[tuple[str, int], str] = {}
-    for t in sorted({i.table for i in idents}):
-        for row in tables[t]:
-            if row["derived"]:
-                continue
-            by[(t, row["agency_id"], row["year"])][(row["block"], row["row_key"], row["col_key"])] = (
-                row["value"], row["format_version"])
-            report_of[(row["agency_id"], row["year"])] = row["report_id"]
-    out: list[dict[str, Any]] = []
-    for (agency, year), rid in sorted(report_of.items()):
-        for ident in idents:
-            years = {0: by.get((ident.table, agency, year)), -1: by.get((ident.table, agency, year - 1))}
-            if not years[0] or not years[-1]:
-                continue
+def _cell(m: DocMeta, table: str, cell: tuple[str, str, str]) -> tuple[bool, float | None]:
+    """(printed at all, its value): absent cells are stored as +inf, blank ones as NaN."""
+    assert m.cross is not None
+    x = m.cross[CROSS_INDEX[(table, *cell)]]
+    if math.isinf(x):
+        return False, None
+    return True, None if math.isnan(x) else x
+
+
+def _sum(terms: list[tuple[int, float | None]]) -> float | None:
+    total = 0.0
+    for sign, v in terms:
+        if v is None:
+            return None
+        total += sign * v
+    return total
+
+
+def cross_report_checks(metas: list[DocMeta], chosen: dict[str, int]) -> Iterator[tuple[DocMeta, list[Any]]]:
+    """(the report's meta, one checks row as staged: doc, report_id, agency_id, year, …) per check."""
+    by: dict[tuple[str, int], DocMeta] = {}
+    for idx in chosen.values():
+        m = metas[idx]
+        if m.agency_id and m.year and m.cross is not None:
+            by[(m.agency_id, m.year)] = m
+    for (agency, year), cur in sorted(by.items()):
+        prev = by.get((agency, year - 1))
+        if prev is None:
+            continue
+        years = {0: cur, -1: prev}
+        for ident in schema.cross_year_identities():
+            ti = CROSS_TABLES.index(ident.table)
+            if not prev.cross_versions[ti] or not cur.cross_versions[ti]:
+                continue  # one of the two years does not print the table
             terms = (*ident.lhs, *ident.rhs)
-            got = [years[off].get(cell) for _, off, cell in terms]  # type: ignore[union-attr]
-            if any(g is not None and g[1] not in ident.versions for g in got):
+            got = [(sign, off, cell, *_cell(years[off], ident.table, cell)) for sign, off, cell in terms]
+            if any(printed and years[off].cross_versions[ti] not in ident.versions
+                   for _s, off, _c, printed, _v in got):
                 continue
             if len(ident.versions) < len(schema.VERSIONS) and not all(
-                    any(g is not None for (_, off, _), g in zip(terms, got, strict=True) if off == y) for y in years):
+                    any(printed for _s, off, _c, printed, _v in got if off == y) for y in years):
                 continue  # a rule of one form version: both years must print it
-            values = dict(zip(terms, (g and g[0] for g in got), strict=True))
-            prior = ident.lhs if any(off == -1 for _, off, _ in ident.lhs) else ident.rhs
-            current = ident.rhs if prior is ident.lhs else ident.lhs
-            out.append(_check(rid, agency, year, ident.table, ident.rule, _sum(prior, values), _sum(current, values),
-                              [f"{year + off}:{row}.{col}" for side in (prior, current) for _, off, (_, row, col) in side],
-                              ident.description.replace("Y−1", str(year - 1)).replace("Y", str(year))))
-    return out
+            on_prior = any(off == -1 for _s, off, _c in ident.lhs)
+            prior, current = (ident.lhs, ident.rhs) if on_prior else (ident.rhs, ident.lhs)
+            value = {(off, cell): v for _s, off, cell, _p, v in got}
+            expected = _sum([(sign, value[(off, cell)]) for sign, off, cell in prior])
+            actual = _sum([(sign, value[(off, cell)]) for sign, off, cell in current])
+            cells = [f"{year + off}:{row}.{col}" for side in (prior, current) for _s, off, (_b, row, col) in side]
+            message = ident.description.replace("Y−1", str(year - 1)).replace("Y", str(year))
+            yield cur, _row(cur, ident.table, ident.rule, expected, actual, cells, message)
 
 
-def _sum(terms: tuple[tuple[int, int, tuple[str, str, str]], ...], values: dict[Any, Any]) -> Any:
-    parts = [values[t] for t in terms]
-    if any(p is None for p in parts):
-        return None
-    return sum(sign * p for (sign, _, _), p in zip(terms, parts, strict=True))
-
-
-def _check(rid: str, agency: str, year: int, table: str, rule: str, expected: Any, actual: Any,
-           cells: list[str], message: str) -> dict[str, Any]:
-    if expected is None or actual is None:
-        status = "uncertain"
-    else:
-        status = "pass" if float(expected) == float(actual) else "fail"
-    return {"report_id": rid, "agency_id": agency, "year": year, "table": table, "rule": rule,
-            "scope": "cross_report", "status": status,
-            "expected": None if expected is None else _fmt(expected),
-            "actual": None if actual is None else _fmt(actual), "cells": "|".join(cells),
-            "message": message, "blank_as_zero": None}
+def _row(m: DocMeta, table: str, rule: str, expected: float | None, actual: float | None, cells: list[str],
+         message: str) -> list[Any]:
+    status = "uncertain" if expected is None or actual is None else ("pass" if expected == actual else "fail")
+    return [m.idx, m.report_id, m.agency_id, m.year, table, rule, "cross_report", status, expected, actual,
+            _fmt(expected), _fmt(actual), "|".join(cells), message, None]

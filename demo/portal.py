@@ -27,6 +27,9 @@ _DECOYS = ("{y}年政府信息公开工作年度报告解读", "关于做好{y}�
            "关于开展政务公开培训的通知")
 
 
+DEMO_AGENCY = "福建省宁德市古田县 (demo portal)"
+
+
 @dataclass
 class SiteSpec:
     name: str
@@ -37,9 +40,12 @@ class SiteSpec:
     reports: set[str] = field(default_factory=set)  # absolute URLs a correct crawl finds
     attachments: set[str] = field(default_factory=set)
     stop: Callable[[], None] = lambda: None
+    agency: str = DEMO_AGENCY  # whose portal it stands for, as a registry entry says
 
     def source(self) -> Source:
-        return Source(name=self.name, entry=self.entry, family=self.family, level="county")
+        # As a registry entry names the agency whose portal it is: the build's place evidence for
+        # report names that do not say where they are (县财政局).
+        return Source(name=self.name, entry=self.entry, family=self.family, level="county", agency=self.agency)
 
 
 @dataclass
@@ -347,7 +353,9 @@ def big_site(name: str, reports: int, per_page: int = 10, seed: int = 0) -> Site
 
 def _dongjing() -> SiteSpec:
     site, base, entry, reports, stop = dongjing_site()
-    return SiteSpec("demo-dongjing", "trs", site, base, entry, reports=reports, stop=stop)
+    # its units are the towns and 区 departments of Fujian's 平潭 platform
+    return SiteSpec("demo-dongjing", "trs", site, base, entry, reports=reports, stop=stop,
+                    agency="福建省福州市平潭县 (demo portal)")
 
 
 def start_demo_portal(seed: int = 2024) -> DemoPortal:

@@ -38,8 +38,9 @@ class Resp:
 class Req:
     method: str
     path: str  # path + query
-    form: dict[str, str]
+    form: dict[str, str]  # the body read as a UTF-8 form
     count: int  # how many times this method+path has been requested, 1-based
+    body: bytes = b""  # the raw request body (a form in another charset)
 
 
 Route = Resp | Callable[[Req], Resp]
@@ -92,13 +93,13 @@ class Site:
             self.inflight -= 1
             self.log.append(rec)
 
-    def resolve(self, method: str, path: str, form: dict[str, str], count: int) -> Resp:
+    def resolve(self, method: str, path: str, form: dict[str, str], count: int, body: bytes = b"") -> Resp:
         route = self.routes.get(path) or self.routes.get(urlsplit(path).path)
         if route is None:
             return Resp(404, b"<html><body>not found</body></html>", {"Content-Type": "text/html"})
         if isinstance(route, Resp):
             return route
-        return route(Req(method, path, form, count))
+        return route(Req(method, path, form, count, body))
 
 
 def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
@@ -112,13 +113,15 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
         def _serve(self, method: str) -> None:
             start = time.monotonic()
             form: dict[str, str] = {}
+            raw = b""
             length = int(self.headers.get("Content-Length") or 0)
             if length:
-                form = dict(parse_qsl(self.rfile.read(length).decode("utf-8", "replace")))
+                raw = self.rfile.read(length)
+                form = dict(parse_qsl(raw.decode("utf-8", "replace")))
             count = site._enter(f"{method} {self.path}")
             status = 0
             try:
-                resp = site.resolve(method, self.path, form, count)
+                resp = site.resolve(method, self.path, form, count, raw)
                 etag = resp.headers.get("ETag")
                 if etag and self.headers.get("If-None-Match") == etag and resp.status == 200:
                     resp = Resp(304, b"", {"ETag": etag})

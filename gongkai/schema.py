@@ -468,6 +468,57 @@ def cross_year_identities() -> tuple[CrossYearIdentity, ...]:
     return (*_carry_identities(), *_stock_identities())
 
 
+@dataclass(frozen=True)
+class Headline:
+    """A headline number of a report: one cell, published as its own column of report_summary."""
+
+    name: str
+    table: str
+    block: str
+    row_key: str
+    col_key: str
+    description: str
+
+
+def _apps_headline(name: str, row: str, col: str, zh: str) -> Headline:
+    return Headline(name, "applications", "", row, col, f"表三 {zh}")
+
+
+HEADLINES: tuple[Headline, ...] = (
+    *(_apps_headline(f"apps_{row}", row, "total", f"{zh}, 总计 column") for row, zh in (
+        ("new_received", "本年新收 (new applications)"), ("carried_over", "上年结转 (carried over from last year)"),
+        ("granted", "（一）予以公开 (granted)"), ("partially_granted", "（二）部分公开 (partially granted)"),
+        (_G3, "（三）不予公开 (withheld; derived subtotal of its 8 rows)"),
+        (_G4, "（四）无法提供 (unavailable; derived subtotal)"), (_G5, "（五）不予处理 (not processed; derived subtotal)"),
+        (_G6, "（六）其他处理 (other; printed in v2019, derived subtotal in v2021)"),
+        ("results_total", "（七）总计 (all outcomes, as printed)"), ("carried_forward", "结转下年度继续办理 (carried forward)"))),
+    _apps_headline("apps_new_natural_person", "new_received", "natural_person", "本年新收, 自然人 column"),
+    _apps_headline("apps_new_legal_entity", "new_received", "legal_entity_subtotal",
+                   "本年新收, 法人或其他组织 (derived subtotal of the 5 organisation columns)"),
+    *(Headline(f"t4_{col}", "review_litigation", "", "cases", col, f"表四 {zh}") for col, zh in (
+        ("review_upheld", "行政复议 结果维持"), ("review_corrected", "行政复议 结果纠正"),
+        ("review_other", "行政复议 其他结果"), ("review_pending", "行政复议 尚未审结"), ("review_total", "行政复议 总计"),
+        ("suit_direct_corrected", "行政诉讼 未经复议直接起诉 结果纠正"), ("suit_direct_total", "行政诉讼 未经复议直接起诉 总计"),
+        ("suit_after_review_corrected", "行政诉讼 复议后起诉 结果纠正"), ("suit_after_review_total", "行政诉讼 复议后起诉 总计"))),
+    *(Headline(f"t2_{name}", "active_disclosure", block, row, col, f"表二 {zh}") for name, block, row, col, zh in (
+        ("regulations_issued", "art20_1", "regulations", "issued_count", "规章 本年制发件数 (v2021)"),
+        ("regulations_in_force", "art20_1", "regulations", "in_force_count", "规章 现行有效件数 (v2021)"),
+        ("normative_documents_issued", "art20_1", "normative_documents", "issued_count",
+         "行政规范性文件 本年制发件数 (v2021)"),
+        ("normative_documents_in_force", "art20_1", "normative_documents", "in_force_count",
+         "行政规范性文件 现行有效件数 (v2021)"),
+        ("licensing_decisions", "art20_5", "admin_licensing", "decisions", "行政许可 处理决定数量"),
+        ("penalty_decisions", "art20_6", "admin_penalty", "decisions", "行政处罚 处理决定数量"),
+        ("coercion_decisions", "art20_6", "admin_coercion", "decisions", "行政强制 处理决定数量"),
+        ("fees_amount", "art20_8", "admin_fees", "fee_amount", "行政事业性收费 本年收费金额, 万元 (v2021)"))),
+)
+
+
+def is_total_key(key: str) -> bool:
+    """A column or row that prints the sum of others on the form (总计), as opposed to a part."""
+    return key == "total" or key.endswith("_total")
+
+
 def row_identities(table: str, version: str) -> tuple[Identity, ...]:
     """Identities that live inside one printed row (used to split run-together digits)."""
     return tuple(i for i in identities(table, version) if i.rule in ("T3-C", "T4-A"))

@@ -8,8 +8,31 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-__all__ = ["Anchor", "Link", "ListingNote", "Page", "anchors", "live_markup", "page_title", "same_site",
+__all__ = ["Anchor", "Link", "ListingNote", "Markup", "Page", "anchors", "live_markup", "page_title", "same_site",
            "scoped_anchors"]
+
+
+class Markup:
+    """A page's DOM and anchors, parsed once and shared by every parser, and by the readings of one
+    page as a list and as a report (`dataclasses.replace(page, kind=...)` keeps the same Markup)."""
+
+    __slots__ = ("_anchors", "_tree", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._tree: LexborHTMLParser | None = None
+        self._anchors: dict[str, list[Anchor]] = {}
+
+    @property
+    def tree(self) -> LexborHTMLParser:
+        if self._tree is None:
+            self._tree = LexborHTMLParser(self.text)
+        return self._tree
+
+    def anchors(self, base: str) -> list[Anchor]:
+        if base not in self._anchors:
+            self._anchors[base] = _tree_anchors(self.tree, base)
+        return self._anchors[base]
 
 
 @dataclass(frozen=True)
@@ -22,6 +45,20 @@ class Page:
     form: dict[str, str] | None = None  # the POST body that produced this page (Hanweb dataproxy)
     overrides: dict[str, object] = field(default_factory=dict)
     max_list_pages: int = 100  # bound on the pages generated for one listing (what it declares, capped)
+    # the charset of the page's URLs' queries and forms (crawler.charset); for an API response, the
+    # charset of the page that asked (its records are rendered into that page)
+    charset: str = "utf-8"
+    in_listing: bool = False  # fetched as a page of a declared listing (its records are counted)
+    markup: Markup = field(default=None, compare=False, repr=False)  # type: ignore[assignment]  # set below
+
+    def __post_init__(self) -> None:
+        if self.markup is None or self.markup.text is not self.text:
+            object.__setattr__(self, "markup", Markup(self.text))
+
+    @property
+    def anchors(self) -> list[Anchor]:
+        """The page's anchors (parsed once per page)."""
+        return self.markup.anchors(self.url)
 
 
 @dataclass(frozen=True)
@@ -37,6 +74,7 @@ class Link:
     parent_url: str | None = None  # when the link belongs to another page (API-listed attachments)
     reason: str = ""  # why: the classifier's rule for titles, the pager for page links
     listing: str | None = None  # the ListingNote key of the listing this page link belongs to
+    charset: str | None = None  # query and form encoding; None: the charset of the page it was found on
 
 
 @dataclass(frozen=True)
@@ -47,7 +85,11 @@ class Anchor:
 
 
 def anchors(html: str, base: str) -> list[Anchor]:
-    tree = LexborHTMLParser(html)
+    """Anchors of an HTML fragment (a Hanweb record, a scoped list); a Page's own are `page.anchors`."""
+    return _tree_anchors(LexborHTMLParser(html), base)
+
+
+def _tree_anchors(tree: LexborHTMLParser, base: str) -> list[Anchor]:
     base_el = tree.css_first("base[href]")
     if base_el is not None:
         base = urljoin(base, base_el.attributes.get("href") or "")
@@ -74,11 +116,10 @@ def anchors(html: str, base: str) -> list[Anchor]:
 
 def scoped_anchors(page: Page, selector: str) -> list[Anchor]:
     """Anchors inside the elements matching a CSS selector (a registry `list_selector`)."""
-    tree = LexborHTMLParser(page.text)
     try:
-        nodes = tree.css(selector)
+        nodes = page.markup.tree.css(selector)
     except Exception:  # a bad selector in the registry: no scoping rather than no links
-        return anchors(page.text, page.url)
+        return page.anchors
     return [a for node in nodes for a in anchors(node.html or "", page.url)]
 
 
@@ -99,11 +140,12 @@ class ListingNote:
     planned_pages: int = 0  # further pages this page asked for (after the bound)
     bounded: bool = False  # the listing declares more pages than the bound allows
     detail: str = ""
+    gap: str | None = None  # why the rest of the listing cannot be fetched ("list API not declared")
 
 
-def page_title(html: str) -> str | None:
+def page_title(page: Page) -> str | None:
     """The document's own title: TRS `ArticleTitle` meta, else the first <h1>, else <title>."""
-    tree = LexborHTMLParser(html)
+    tree = page.markup.tree
     meta = tree.css_first('meta[name="ArticleTitle"]')
     if meta is not None and (meta.attributes.get("content") or "").strip():
         return (meta.attributes.get("content") or "").strip()

@@ -1,5 +1,7 @@
 """Hanweb 大汉 JCMS: records embedded as `<datastore>` XML in the column page, further records from
-`/module/web/jpage/dataproxy.jsp?startrecord=&endrecord=&perpage=` (POST), and the xxgk module's
+the proxy its `<nextgroup>` names — `/module/web/jpage/dataproxy.jsp` (one column) or
+`/module/jpage/morecolumndataproxy.jsp` (a "more column" list: columnid is a comma list) — POSTed as
+`?startrecord=&endrecord=&perpage=` with the href's parameters as the form; and the xxgk module's
 `xxgkAnnualReport.jsp?area=&fbtime=` per-unit report pages (registry can enumerate area × year)."""
 
 from __future__ import annotations
@@ -16,9 +18,7 @@ _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.
 _NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>", re.S | re.I)
 _TOTAL = re.compile(r"(?:totalRecord|totalrecord)\s*(?:[:=]\s*['\"]?|>)(\d+)", re.I)
 _PERPAGE = re.compile(r"perPage\s*[:=]\s*['\"]?(\d+)", re.I)
-_PROXY = "/module/web/jpage/dataproxy.jsp"
-_FORM_KEYS = ("col", "appid", "webid", "path", "columnid", "sourceContentType", "unitid", "webname",
-              "permissiontype")
+_PAGING = frozenset({"page", "startrecord", "endrecord", "perpage"})
 
 
 def is_datastore(text: str) -> bool:
@@ -34,42 +34,50 @@ def record_links(page: Page) -> list[Link]:
     return [Link(x.url, x.kind, x.title, x.report_year, "hanweb", reason=x.reason) for x in found]
 
 
+def _nextgroup_form(page: Page) -> tuple[str, dict[str, str]] | None:
+    """(proxy URL, form) from the `<nextgroup>` href: the form jpage posts is the href's parameters
+    without its paging ones, plus col=1 (as browsers send it: every captured dataproxy and
+    morecolumndataproxy form carries col=1 and the href's other parameters, keyWordCount included)."""
+    ng = _NEXTGROUP.search(page.text)
+    href = re.search(r"href=['\"]([^'\"]+)['\"]", ng.group(1)) if ng else None
+    if href is None:
+        return None
+    target = urljoin(page.url, href.group(1).replace("&amp;", "&"))
+    # read with the page's charset: GBK escapes keep their bytes when the form is sent in it again
+    pairs = parse_qsl(urlsplit(target).query, keep_blank_values=True, encoding=page.charset, errors="replace")
+    form = {"col": "1", **{k: v for k, v in pairs if k not in _PAGING}}
+    return target.split("?", 1)[0], form
+
+
 def dataproxy_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
     """POST requests for the record ranges not in this response: start = n+1 … total, in groups; a
-    note with the declared total and the records this response holds."""
+    note with the declared total and the records this response holds. The proxy (dataproxy.jsp or
+    morecolumndataproxy.jsp) and its form come from the page's `<nextgroup>`; a column page without
+    one declares neither, and nothing is guessed: the listing's gap says so."""
     total_m = _TOTAL.search(page.text)
     if total_m is None:
         return [], []
     total = int(total_m.group(1))
-    form: dict[str, str] = {}
-    proxy = urljoin(page.url, _PROXY)
-    ng = _NEXTGROUP.search(page.text)
-    if ng:
-        href = re.search(r"href=['\"]([^'\"]+)['\"]", ng.group(1))
-        if href:
-            target = urljoin(page.url, href.group(1).replace("&amp;", "&"))
-            proxy = target.split("?", 1)[0]
-            form = {k: v for k, v in parse_qsl(urlsplit(target).query) if k in _FORM_KEYS or k == "col"}
+    present = len(_RECORD.findall(page.text))
     parts = urlsplit(page.url)
-    if parts.path.endswith("dataproxy.jsp"):
+    if parts.path.endswith("dataproxy.jsp"):  # a proxy answer: the same form, the next ranges
         q = dict(parse_qsl(parts.query))
         start, end = int(q.get("startrecord", "1")), int(q.get("endrecord", "0"))
         group = max(1, end - start + 1)
         per = q.get("perpage", "15")
-        form = dict(page.form or {})
+        proxy, form = parts._replace(query="").geturl(), dict(page.form or {})
     else:
-        present = len(_RECORD.findall(page.text))
+        declared = _nextgroup_form(page)
+        if declared is None:
+            key = f"hanweb:{page.url}"
+            return [], [ListingNote(key, "hanweb", declared_records=total, records=present,
+                                    gap="dataproxy form not declared (no <nextgroup>)",
+                                    detail=f"datastore: {total} records, {present} in the page")]
+        proxy, form = declared
         pm = _PERPAGE.search(page.text)
         per = pm.group(1) if pm else "15"
         group = max(present, int(per) * 3)
-        start = 1
-        end = present
-        if not form:
-            colid = re.search(r"/col/col(\d+)/", page.url)
-            if colid is None:
-                return [], []
-            form = {"col": "1", "appid": "1", "webid": "1", "path": "/", "columnid": colid.group(1),
-                    "unitid": "", "webname": "", "permissiontype": "0"}
+        start, end = 1, present
     key = f"hanweb:{proxy}?columnid={form.get('columnid', '?')}"
     out: list[Link] = []
     nxt = end + 1
@@ -79,8 +87,8 @@ def dataproxy_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
         out.append(Link(url, "list", None, None, "hanweb", method="POST", form=form, reason="hanweb:dataproxy",
                         listing=key))
         nxt = last + 1
-    note = ListingNote(key, "hanweb", declared_records=total, records=len(_RECORD.findall(page.text)),
-                       planned_pages=len(out), bounded=nxt <= total, detail=f"datastore: {total} records")
+    note = ListingNote(key, "hanweb", declared_records=total, records=present, planned_pages=len(out),
+                       bounded=nxt <= total, detail=f"datastore: {total} records ({urlsplit(proxy).path})")
     return out, [note]
 
 

@@ -11,6 +11,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 from crawler.discover.base import Anchor, Link, ListingNote, Page, live_markup, scoped_anchors
+from crawler.discover.records import declared_records
 from crawler.select import is_column_title, link_verdict, worth_recording
 
 __all__ = ["column_links", "page_count_links", "pagination_links", "report_links"]
@@ -26,8 +27,6 @@ _CURRENT = re.compile(r"\bcurrentPage\s*[=:]\s*['\"]?(\d+)")
 _JOIN = re.compile(r"""(["'])\s*\+\s*\1""")  # "index"+"_" → "index_", "."+"shtml" → ".shtml"
 _SCRIPT_FILE = re.compile(r"""(?P<prefix>index|list|default)_["']\s*\+[^;"']{1,40}\+\s*["']\.(?P<ext>s?html?|jsp)""")
 _SCRIPT_FIRST = re.compile(r"""(?P<prefix>index|list|default)\.(?P<ext>s?html?|jsp)\b""")
-_TOTAL = re.compile(r"""title=["']Total record["'][^>]*>\s*(?:&nbsp;)?\s*<b>\s*(\d+)\s*</b>""", re.I)
-_GONG = re.compile(r"(?:共有?|总计|合计)\s*(\d+)\s*条")
 _EXTS = ("html", "shtml", "htm", "jsp")
 
 
@@ -91,17 +90,20 @@ def pagination_links(page: Page, anchors: list[Anchor]) -> list[Link]:
 
 
 def _pager(page: Page, *, prefix: str, ext: str, first: int, last: int, declared_pages: int, family: str,
-           detail: str) -> tuple[list[Link], list[ListingNote]]:
+           detail: str, declared: int | None = None) -> tuple[list[Link], list[ListingNote]]:
     """Pages `prefix_first.ext` … `prefix_last.ext` of this directory, bounded; a note says how many
-    pages the listing declares and whether the bound cut it."""
+    pages (and records, where the page says) the listing declares and whether the bound cut it. The
+    records this page shows are counted by the caller (`discover`), once per page."""
     base = _dir(page.url)
     key = f"pager:{urljoin(page.url, base)}{prefix}_*.{ext}"
     bound = max(0, page.max_list_pages - 1)  # the page itself is one of them
     wanted = list(range(first, last + 1))
     links = [Link(urljoin(page.url, f"{base}{prefix}_{n}.{ext}"), "list", None, None, family,
                   reason=f"pager:{family}", listing=key) for n in wanted[:bound]]
-    note = ListingNote(key, family, declared_pages=declared_pages, planned_pages=len(links),
-                       bounded=len(wanted) > bound, detail=detail)
+    if declared is None:
+        declared = declared_records(page)
+    note = ListingNote(key, family, declared_records=declared, declared_pages=declared_pages, planned_pages=len(links),
+                       bounded=len(wanted) > bound, detail=detail + (f"; {declared} records declared" if declared else ""))
     return links, [note]
 
 
@@ -133,17 +135,18 @@ def page_count_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
     links: list[Link] = []
     notes: list[ListingNote] = []
     for m in _CREATE.finditer(text):
+        # createPageHTML(count, current, "index", "html") or, with a container first and the record count
+        # last, createPageHTML('page_div', 5, 1, 'fg', 'shtml', 89) (www.csrc.gov.cn: fg.shtml, fg_1.shtml …)
         args = [x.strip().strip("'\"") for x in m.group(1).split(",")]
-        nums = [int(x) for x in args if x.isdigit()]
-        strs = [x for x in args if x and not x.isdigit()]
-        if not nums:
+        at = next((i for i, x in enumerate(args) if x.isdigit()), None)
+        if at is None:
             continue
-        # createPageHTML(count, current, "index", "html") or createPageHTML("div", count, current, "index", "html", records)
-        prefix = next((s for s in strs if s in ("index", "list", "default")), "index")
-        ext = next((s for s in strs if s in _EXTS), cur_ext)
-        detail = f"createPageHTML({m.group(1).strip()[:60]})" + (f"; {nums[2]} records" if len(nums) > 2 else "")
-        got = _pager(page, prefix=prefix, ext=ext, first=1, last=nums[0] - 1, declared_pages=nums[0],
-                     family="createpage", detail=detail)
+        rest = args[at + 2:]
+        prefix = rest[0] if rest and re.fullmatch(r"[A-Za-z][\w-]*", rest[0]) else "index"
+        ext = rest[1].lower() if len(rest) > 1 and rest[1].lower() in _EXTS else cur_ext
+        declared = int(rest[2]) if len(rest) > 2 and rest[2].isdigit() else None
+        got = _pager(page, prefix=prefix, ext=ext, first=1, last=int(args[at]) - 1, declared_pages=int(args[at]),
+                     family="createpage", detail=f"createPageHTML({m.group(1).strip()[:60]})", declared=declared)
         links += got[0]
         notes += got[1]
     if not links and not notes:
@@ -188,13 +191,10 @@ def last_page_links(page: Page, anchors: list[Anchor]) -> tuple[list[Link], list
             last[key] = max(last.get(key, 0), int(m.group("n")))
     links: list[Link] = []
     notes: list[ListingNote] = []
-    live = live_markup(page.text)
-    total = _TOTAL.search(live) or _GONG.search(live)
     for (prefix, ext), n_last in last.items():
         first = min(numbered[(prefix, ext)])  # index_1 (TRS) or index_2 (EmpireCMS) is the second page
-        detail = f"last page {prefix}_{n_last}.{ext}" + (f"; {total.group(1)} records declared" if total else "")
         got = _pager(page, prefix=prefix, ext=ext, first=first, last=n_last, declared_pages=n_last - first + 2,
-                     family="lastpage", detail=detail)
+                     family="lastpage", detail=f"last page {prefix}_{n_last}.{ext}")
         links += got[0]
         notes += got[1]
     return links, notes

@@ -8,10 +8,11 @@ import json
 import math
 import re
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from crawler.discover.base import Link, ListingNote, Page, live_markup
 from crawler.select import link_verdict, worth_recording
+from gongkai.store.urlkey import query_keys, query_without, with_param
 
 __all__ = ["api_from_script", "json_links", "looks_json"]
 
@@ -27,22 +28,19 @@ def looks_json(text: str, content_type: str) -> bool:
 
 
 def _with_page(url: str, n: int) -> str | None:
+    """The API URL asking for page `n`: its first page parameter set, the rest of the query as written."""
     if "{page}" in url:
         return url.replace("{page}", str(n))
     parts = urlsplit(url)
-    q = parse_qsl(parts.query, keep_blank_values=True)
-    keys = [k for k, _ in q if k in _PAGE_KEYS]
-    if not keys:
-        return None
-    q2 = [(k, str(n) if k == keys[0] else v) for k, v in q]
-    return parts._replace(query=urlencode(q2)).geturl()
+    name = next((k for k in query_keys(parts.query) if k in _PAGE_KEYS), None)
+    query = with_param(parts.query, name, str(n)) if name else None
+    return parts._replace(query=query).geturl() if query is not None else None
 
 
 def _key(url: str) -> str:
     """One key for every page of a search-API listing: the API URL without its page parameter."""
     parts = urlsplit(url.replace("{page}", ""))
-    q = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in _PAGE_KEYS]
-    return "api:" + parts._replace(query=urlencode(q)).geturl()
+    return "api:" + parts._replace(query=query_without(parts.query, {k.lower() for k in _PAGE_KEYS})).geturl()
 
 
 def api_from_script(page: Page) -> tuple[list[Link], list[ListingNote]]:

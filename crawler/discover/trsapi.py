@@ -7,11 +7,15 @@ HTML, the rest come from the list API the page configures for `list2.trsapi`:
         classsql: ..., sortfield: ...}, listApi: {url: "/fjdzapp/search"}, pagebar: {recordCount: ...,
         prepage: ...} }) })
 
-Pages maxStaticIndex+1 … ceil(recordCount/prepage) are POSTed to the API (form: channelid, classsql,
-sortfield, classcol, classsort, cache, page, prepage), which answers JSON
+Pages maxStaticIndex+1 … ceil(recordCount/prepage) are POSTed to the API the page names in `listApi`
+(form: channelid, classsql, sortfield, classcol, classsort, cache, page, prepage), which answers JSON
 `{"pageCount", "recordCount", "data": [{"doctitle", "chnldocurl", "docpuburl", "files": [...]}]}`.
 Markup and API reconstructed from stored copies of www.pingtan.gov.cn columns
 (changwu/pingtan-gov-zwgk-archive) and the same API as public crawlers of *.fujian.gov.cn call it.
+
+Where the page names no `listApi` (the 政府信息公开年报 column: list2.trsapi's built-in default, in a
+script module the page does not carry), no URL is guessed: the registry may name it (`list_api`, once
+verified), else the listing is incomplete with the gap "list API not declared".
 """
 
 from __future__ import annotations
@@ -22,15 +26,13 @@ import re
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
-
 from crawler.discover.base import Link, ListingNote, Page, live_markup
 from crawler.select import link_verdict, worth_recording
 
 __all__ = ["api_links", "is_api_response", "script_links"]
 
-DEFAULT_API = "/fjdzapp/search"  # list2.trsapi's endpoint on every Fujian site seen; a page may name another
 _MARK = re.compile(r"list2\.trsapi|quickMode\s*:\s*['\"]动静结合")
+_LIST_API = re.compile(r"""\blistApi\s*:\s*\{\s*url\s*:\s*['"]([^'"]+)['"]""")
 _LIT = r"""['"]?(\d+)['"]?(?=\s*[,}\s])"""
 _STR = r"""((?:['"][^'"]*['"]\s*(?:\|\|\s*)?)+)"""
 
@@ -66,8 +68,7 @@ def _listing_key(api_url: str, channel: str, classsql: str) -> str:
 
 def _static_records(page: Page) -> int | None:
     """Records rendered statically: the links inside the `showStatic` block the template toggles."""
-    tree = LexborHTMLParser(page.text)
-    blocks = tree.css('[ms-visible="showStatic"]')
+    blocks = page.markup.tree.css('[ms-visible="showStatic"]')
     if not blocks:
         return None
     hrefs = {a.attributes.get("href") for b in blocks for a in b.css("a[href]")}
@@ -85,15 +86,18 @@ def script_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
     static = _num(text, "maxStaticIndex") or 1
     classsql = _str(text, "classsql") or ""
     channel = _channel(text)
-    named = re.search(r"""listApi\s*:\s*\{\s*url\s*:\s*['"]([^'"]+)['"]""", text)
-    api = urljoin(page.url, named.group(1) if named else DEFAULT_API)
+    named = _LIST_API.search(text)
+    registered = page.overrides.get("list_api")
+    api_path = named.group(1) if named else registered if isinstance(registered, str) and registered else None
+    api = urljoin(page.url, api_path or "")
     key = _listing_key(api, channel or "?", classsql)
     pages = math.ceil(records / prepage) if records else None
     seen = _static_records(page)
-    if records is None or channel is None:
-        missing = "recordCount" if records is None else "the API channel id"
-        return [], [ListingNote(key, "trsapi", declared_records=records, records=seen,
-                                detail=f"动静结合 list without {missing}: pages after {static} not reachable")]
+    gap = ("record count not declared" if records is None else "API channel id not declared" if channel is None
+           else "list API not declared" if api_path is None else None)
+    if gap or channel is None:  # never a guessed URL: say what is missing
+        return [], [ListingNote(key, "trsapi", declared_records=records, records=seen, gap=gap,
+                                detail=f"动静结合 list, {gap}: pages after {static} not fetched")]
     form = {"channelid": channel, "classsql": classsql, "sortfield": _str(text, "sortfield") or "-docorderpri,-docreltime",
             "cache": "true", "prepage": str(prepage)}
     classcol, classsort = _str(text, "classcol"), _num(text, "classsort")
@@ -103,11 +107,13 @@ def script_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
         form["classsort"] = str(classsort)
     wanted = list(range(static + 1, (pages or 0) + 1))
     bound = max(0, page.max_list_pages - static)
+    # list2.trsapi posts listArgs through the AJAX layer, which encodes an object as UTF-8 (encodeURIComponent)
     links = [Link(api, "list", None, None, "trsapi", method="POST", form={**form, "page": str(n)},
-                  reason="trsapi:api_page", listing=key) for n in wanted[:bound]]
+                  reason="trsapi:api_page", listing=key, charset="utf-8") for n in wanted[:bound]]
     note = ListingNote(key, "trsapi", declared_records=records, declared_pages=pages, records=seen,
                        planned_pages=len(links), bounded=len(wanted) > bound,
-                       detail=f"动静结合: {records} records, {prepage} a page, pages 1-{static} static, the rest via {urlsplit(api).path}")
+                       detail=f"动静结合: {records} records, {prepage} a page, pages 1-{static} static, the rest via "
+                              f"{urlsplit(api).path}" + ("" if named else " (registry list_api)"))
     return links, [note]
 
 
@@ -149,7 +155,7 @@ def api_links(page: Page) -> tuple[list[Link], list[ListingNote]]:
     if count and count > here:
         last = min(count, page.max_list_pages)
         out += [Link(api, "list", None, None, "trsapi", method="POST", form={**page.form, "page": str(n)},
-                     reason="trsapi:api_page", listing=key) for n in range(here + 1, last + 1)]
+                     reason="trsapi:api_page", listing=key, charset="utf-8") for n in range(here + 1, last + 1)]
     note = ListingNote(key, "trsapi", declared_records=total, declared_pages=count, records=len(docs),
                        bounded=bool(count and count > page.max_list_pages), detail=f"API page {here} of {count}")
     return out, [note]

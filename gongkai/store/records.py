@@ -22,6 +22,7 @@ import os
 import re
 import socket
 import uuid
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
@@ -47,6 +48,7 @@ RECORD_FORMAT = 1
 RECORD_KINDS = ("report", "attachment")  # what the extract stage reads; pages are the crawl's own
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,79}")
 _KEY = re.compile(r"[0-9a-f]{64}(?:\.[a-z0-9_-]{1,40})?")
+_STATUS = re.compile(rb'"result":\{"source":(?:null|"(?:[^"\\]|\\.)*"),"status":"([a-z0-9_]+)"')
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([^\s;\"']+)", re.I)
 
 
@@ -138,6 +140,26 @@ class RecordStore:
             return _decode(d["result"])
         except (OSError, EOFError, ValueError, KeyError, TypeError) as e:
             raise RecordError(f"{path}: unreadable record ({type(e).__name__}: {e})") from e
+
+    def status(self, key: str, version: str) -> str | None:
+        """The stored result's status, read from the start of the record alone (the status is the
+        second field written): a scan of a whole version for retryable records reads kilobytes, not
+        every cell. None when there is no record; RecordError when it is damaged."""
+        path = self.path(key, version)
+        try:
+            with open(path, "rb") as f:
+                text = b""
+                z = zlib.decompressobj(16 + zlib.MAX_WBITS)  # the gzip container
+                while not z.eof and len(text) < 1 << 20 and (chunk := f.read(4096)):
+                    text += z.decompress(chunk)
+                    if m := _STATUS.search(text):
+                        return m.group(1).decode()
+        except FileNotFoundError:
+            return None
+        except zlib.error as e:
+            raise RecordError(f"{path}: unreadable record ({e})") from e
+        result = self.get(key, version)  # not found near the start: read it whole
+        return None if result is None else str(result.status)
 
     def put(self, key: str, version: str, result: ExtractResult) -> Path:
         """Write (or replace) one record atomically; safe with any number of concurrent writers."""

@@ -9,14 +9,50 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gongkai.store.urlkey import canonical_url, twin_key
+
 __all__ = ["FrontierItem", "StateDB"]
 
-_MIGRATIONS: tuple[tuple[str, str], ...] = (
+_STATE_RANK = {"done": 0, "failed": 1, "blocked": 2, "skipped": 3, "deferred": 4, "pending": 5}
+
+
+def _rekey_frontier(conn: sqlite3.Connection) -> None:
+    """Frontiers written before URL twins were collapsed are keyed by the URL as first requested, so
+    `dir/` and `dir/index.html` (or `%7E` and `~`) are two rows and each is fetched on every refresh.
+    Re-key every row to today's key (`twin_key` of the canonical URL, plus the POST form); rows that
+    now share a key become one: the most settled (done before failed … before pending, then the first
+    queued) survives with the earliest place in the queue; listing pages follow their row."""
+    rows = conn.execute("SELECT rowid, key, url, form, state, seq, iri FROM frontier").fetchall()
+    groups: dict[str, list[sqlite3.Row]] = {}
+    for r in rows:
+        form = json.loads(r["form"]) if r["form"] else None
+        groups.setdefault(frontier_key(twin_key(r["url"]), form), []).append(r)
+    conn.execute("UPDATE frontier SET key = ' rekey ' || rowid")  # no row holds a final key while others move
+    for new_key, members in groups.items():
+        members.sort(key=lambda r: (_STATE_RANK.get(r["state"], 9), r["seq"]))
+        keep, drop = members[0], members[1:]
+        for r in drop:
+            conn.execute("UPDATE frontier SET listing=COALESCE(listing, (SELECT listing FROM frontier WHERE rowid=?)),"
+                         " title=COALESCE(title, (SELECT title FROM frontier WHERE rowid=?)),"
+                         " report_year=COALESCE(report_year, (SELECT report_year FROM frontier WHERE rowid=?))"
+                         " WHERE rowid=?", (r["rowid"], r["rowid"], r["rowid"], keep["rowid"]))
+            conn.execute("DELETE FROM frontier WHERE rowid=?", (r["rowid"],))
+        url = canonical_url(keep["url"])
+        conn.execute("UPDATE frontier SET key=?, url=?, seq=?, iri=COALESCE(iri, ?) WHERE rowid=?",
+                     (new_key, url, min(r["seq"] for r in members), keep["url"] if url != keep["url"] else None,
+                      keep["rowid"]))
+        for r in members:
+            if r["key"] != new_key:
+                conn.execute("UPDATE OR IGNORE listing_pages SET page=? WHERE page=?", (new_key, r["key"]))
+                conn.execute("DELETE FROM listing_pages WHERE page=?", (r["key"],))
+
+
+_MIGRATIONS: tuple[tuple[str, str | Callable[[sqlite3.Connection], None]], ...] = (
     ("0001_documents", """
     CREATE TABLE documents (
         id INTEGER PRIMARY KEY,
@@ -137,6 +173,17 @@ _MIGRATIONS: tuple[tuple[str, str], ...] = (
         PRIMARY KEY (listing, page)
     );
     """),
+    ("0006_frontier_twin_keys", _rekey_frontier),
+    # The charset a URL's query was encoded in and its POST form is sent in (the page's own, as
+    # browsers do: GBK pages); NULL is UTF-8.
+    ("0007_frontier_charset", """
+    ALTER TABLE frontier ADD COLUMN charset TEXT;
+    """),
+    # Why the rest of a listing cannot be fetched (a 动静结合 page naming no list API …): such a
+    # listing is incomplete whatever was counted.
+    ("0008_listings_gap", """
+    ALTER TABLE listings ADD COLUMN gap TEXT;
+    """),
 )
 
 
@@ -157,17 +204,18 @@ class FrontierItem:
     attempts: int
     listing: str | None = None  # the declared listing this page belongs to (a generated page link)
     reason: str | None = None
+    charset: str | None = None  # the form's (and query's) encoding; None: UTF-8
 
 
 _FRONTIER_COLS = ("key, url, method, form, kind, family, source, host, parent_url, title, report_year, depth, attempts,"
-                  " listing, reason")
+                  " listing, reason, charset")
 
 
 def _item(row: sqlite3.Row) -> FrontierItem:
     form = json.loads(row["form"]) if row["form"] else None
     return FrontierItem(row["key"], row["url"], row["method"], form, row["kind"], row["family"], row["source"],
                         row["host"], row["parent_url"], row["title"], row["report_year"], row["depth"],
-                        row["attempts"], row["listing"], row["reason"])
+                        row["attempts"], row["listing"], row["reason"], row["charset"])
 
 
 def frontier_key(url: str, form: dict[str, str] | None) -> str:
@@ -193,10 +241,13 @@ class StateDB:
         for name, sql in _MIGRATIONS:
             if name in done:
                 continue
-            with self.tx():
-                for stmt in sql.split(";"):
-                    if stmt.strip():
-                        self.conn.execute(stmt)
+            with self.tx():  # a migration and its record commit together, or neither does
+                if callable(sql):
+                    sql(self.conn)
+                else:
+                    for stmt in sql.split(";"):
+                        if stmt.strip():
+                            self.conn.execute(stmt)
                 self.conn.execute("INSERT INTO migrations VALUES (?, datetime('now'))", (name,))
 
     def tx(self) -> _Tx:
@@ -242,16 +293,17 @@ class StateDB:
                 method: str = "GET", form: dict[str, str] | None = None, parent_url: str | None = None,
                 title: str | None = None, report_year: int | None = None, depth: int = 0,
                 key: str | None = None, reason: str | None = None, listing: str | None = None,
-                iri: str | None = None) -> bool:
+                iri: str | None = None, charset: str | None = None) -> bool:
         """Add a URL once; True when it was new. Existing rows keep their state (the seen set).
         `key` is the seen-set key when it differs from the URL (twins such as `dir/index.html`)."""
         key = frontier_key(key or url, form)
         cur = self.conn.execute(
             "INSERT OR IGNORE INTO frontier (key, url, method, form, kind, family, source, host, parent_url,"
-            " title, report_year, depth, reason, listing, iri, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+            " title, report_year, depth, reason, listing, iri, charset, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
             " (SELECT COALESCE(MAX(seq), 0) + 1 FROM frontier))",
             (key, url, method, json.dumps(form, ensure_ascii=False) if form else None, kind, family, source,
-             host, parent_url, title, report_year, depth, reason, listing, iri if iri != url else None),
+             host, parent_url, title, report_year, depth, reason, listing, iri if iri != url else None,
+             charset if charset and charset != "utf-8" else None),
         )
         return cur.rowcount == 1
 
@@ -264,17 +316,20 @@ class StateDB:
             " run_id=excluded.run_id", (parent_url, url, title, decision, reason, run_id))
 
     def note_listing(self, *, key: str, source: str, url: str, family: str, declared_records: int | None,
-                     declared_pages: int | None, planned_pages: int, bounded: bool, detail: str, run_id: int) -> None:
+                     declared_pages: int | None, planned_pages: int, bounded: bool, detail: str, run_id: int,
+                     gap: str | None = None) -> None:
         """A page declared a listing: keep the largest declaration seen (pages of one listing agree
-        unless the column grew while it was crawled)."""
+        unless the column grew while it was crawled). The gap is the declaring page's to set or clear."""
         self.conn.execute(
             "INSERT INTO listings (key, source, url, family, declared_records, declared_pages, planned_pages, bounded,"
-            " detail, run_id) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET"
+            " detail, run_id, gap) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET"
             " declared_records=MAX(COALESCE(declared_records, 0), COALESCE(excluded.declared_records, 0)),"
             " declared_pages=MAX(COALESCE(declared_pages, 0), COALESCE(excluded.declared_pages, 0)),"
             " planned_pages=MAX(planned_pages, excluded.planned_pages), bounded=MAX(bounded, excluded.bounded),"
+            " gap=CASE WHEN excluded.url=listings.url THEN excluded.gap ELSE COALESCE(listings.gap, excluded.gap) END,"
             " run_id=excluded.run_id",
-            (key, source, url, family, declared_records, declared_pages, planned_pages, int(bounded), detail, run_id))
+            (key, source, url, family, declared_records, declared_pages, planned_pages, int(bounded), detail, run_id,
+             gap))
 
     def listing_page(self, *, listing: str, page: str, records: int | None, run_id: int) -> None:
         self.conn.execute(

@@ -23,13 +23,13 @@ from tests.cli.test_cli_output import data_env, gongkai
 ])
 def test_statements_that_are_not_queries_are_refused(small_release: Path, tmp_path: Path, sql: str) -> None:
     release = small_release / "release"
-    before = {p.name: p.read_bytes() for p in release.iterdir()}
+    before = {p: p.read_bytes() for p in release.rglob("*") if p.is_file()}
     out = tmp_path / "written.csv"
     p = gongkai("query", sql.format(out=out, release=release), env=data_env(small_release))
     assert p.returncode == 1
     assert "refused" in p.stderr and "--allow-write" in p.stderr and len(p.stderr.splitlines()) == 1
     assert not list(tmp_path.iterdir())
-    assert {p.name: p.read_bytes() for p in release.iterdir()} == before
+    assert {p: p.read_bytes() for p in release.rglob("*") if p.is_file()} == before
 
 
 @pytest.mark.parametrize("sql", [

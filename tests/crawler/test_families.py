@@ -6,6 +6,7 @@ are in test_families_e2e.py."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -47,9 +48,17 @@ PINGTAN_TRUTH = {PT + p for p in (
 
 def test_fujian_dongjing_static_page_plus_api() -> None:
     """TRS 动静结合 (www.pingtan.gov.cn 政府信息公开年报): 10 of 20 records static, the rest from
-    list2.trsapi. The static page alone finds 10/19 reports; with the API page all 19 and the 函 is
-    refused."""
-    entry = discover_page(Page(PT, fixture("fj_pingtan_zfxxgknb.html"), "text/html", "list"))
+    list2.trsapi. The page names no list API (list2.trsapi's default lives in a module it does not
+    carry): nothing is guessed, the listing says "list API not declared". With the API registered
+    (`list_api`, as verified for the source) the API page brings all 19 and the 函 is refused."""
+    alone = discover_page(Page(PT, fixture("fj_pingtan_zfxxgknb.html"), "text/html", "list"))
+    assert scores(reports(alone), PINGTAN_TRUTH) == (10 / 19, 1.0)
+    assert not [x for x in lists(alone) if x.method == "POST"]
+    (gap,) = [n for n in alone.notes if n.family == "trsapi"]
+    assert (gap.gap, gap.declared_records, gap.records, gap.planned_pages) == ("list API not declared", 20, 10, 0)
+
+    entry = discover_page(Page(PT, fixture("fj_pingtan_zfxxgknb.html"), "text/html", "list",
+                               overrides={"list_api": "/fjdzapp/search"}))
     static = reports(entry)
     assert scores(static, PINGTAN_TRUTH) == (10 / 19, 1.0)
     api = [x for x in lists(entry) if x.method == "POST"]
@@ -57,7 +66,8 @@ def test_fujian_dongjing_static_page_plus_api() -> None:
         "channelid": "200210", "classsql": "chnlid=1813", "sortfield": "-docorderpri,-docreltime",
         "cache": "true", "prepage": "10", "page": "2"})]
     (note,) = [n for n in entry.notes if n.family == "trsapi"]
-    assert (note.declared_records, note.declared_pages, note.records, note.planned_pages) == (20, 2, 10, 1)
+    assert (note.declared_records, note.declared_pages, note.records, note.planned_pages, note.gap) == (20, 2, 10, 1, None)
+    assert "registry list_api" in note.detail
     assert api[0].listing == note.key
     page2 = discover_page(Page(api[0].url, fixture("fj_pingtan_zfxxgknb_api_p2.json"), "application/json", "list",
                                form=api[0].form))
@@ -83,6 +93,7 @@ def test_fujian_dongjing_pagechnlinfo_variant_with_listapi() -> None:
                            "cache": "true", "prepage": "15", "classcol": "publishyear", "classsort": "0", "page": "6"}
     (note,) = [n for n in found.notes if n.family == "trsapi"]
     assert (note.declared_records, note.declared_pages, note.records) == (107, 8, 10)  # 10 static in the excerpt
+    assert note.gap is None and "registry" not in note.detail  # the page names its API
 
 
 def test_dongjing_without_a_channel_id_says_the_rest_is_unreachable() -> None:
@@ -90,7 +101,7 @@ def test_dongjing_without_a_channel_id_says_the_rest_is_unreachable() -> None:
     found = discover_page(Page(PT, html, "text/html", "list"))
     assert not [x for x in lists(found) if x.method == "POST"]
     (note,) = [n for n in found.notes if n.family == "trsapi"]
-    assert note.planned_pages == 0 and note.declared_records == 20 and "not reachable" in note.detail
+    assert (note.planned_pages, note.declared_records, note.gap) == (0, 20, "API channel id not declared")
 
 
 def test_trs_countpage_extension_read_from_the_script() -> None:
@@ -136,6 +147,27 @@ def test_empire_county_variants_subcolumns_and_last_page() -> None:
     assert years["湘阴县审计局2016年政务公开年度报告"] == 2016
 
 
+CSRC = "http://www.csrc.gov.cn/csrc/c100028/common_zfxxgknb.shtml"
+
+
+def csrc_truth(html: str, base: str = CSRC) -> set[str]:
+    """The fixture's report rows: the commission's own 年度报告 titles (not 解读, not 通知)."""
+    rows = re.findall(r'<a class="list" href="([^"]+)"[^>]*title="([^"]+)"', html)
+    return {urljoin(base, h) for h, t in rows if re.fullmatch(r"中国证.+\d{4}年政府信息公开工作年度报告", t)}
+
+
+def test_csrc_createpage_with_a_container_and_a_record_count() -> None:
+    """createPageHTML('page_div', 2, 1, 'common_zfxxgknb', 'shtml', 25): the page name and the record
+    count come from the call (the name is not `index`), the rows of the table are counted."""
+    html = fixture("csrc_common_zfxxgknb.html")
+    found = discover_page(Page(CSRC, html, "text/html", "list"))
+    assert len(csrc_truth(html)) == 15
+    assert scores(reports(found), csrc_truth(html)) == (1.0, 1.0)
+    assert [x.url for x in lists(found) if x.listing] == [CSRC.replace(".shtml", "_1.shtml")]
+    (note,) = found.notes
+    assert (note.family, note.declared_pages, note.declared_records, note.records) == ("createpage", 2, 25, 18)
+
+
 def test_empire_subcolumn_with_a_two_page_footer() -> None:
     url = "http://www.xiangyin.gov.cn/xxgk/zfxxgknb/bmnb/"
     found = discover_page(Page(url, fixture("empire_county_bmnb.html"), "text/html", "list", depth=1))
@@ -169,6 +201,38 @@ def test_hanweb_datastore_column() -> None:
     assert (note.declared_records, note.records) == (31, 16)
 
 
+YJ = "http://www.yj.gov.cn/col/col1229001235/index.html"
+YJ_COLUMNS = "1229779591,1229710852,1229780001,1229780002,1229780003"
+
+
+def yj_truth(text: str) -> set[str]:
+    """The township reports of the fixture: 永嘉县…人民政府YYYY年政府信息公开工作年度报告 (not 解读, 绩效, 通知)."""
+    rows = re.findall(r'<a href="([^"]+)" target="_blank" title="([^"]+)"', text)
+    return {urljoin(YJ, h) for h, t in rows if re.fullmatch(r"永嘉县.+人民政府\d{4}年政府信息公开工作年度报告", t)}
+
+
+def test_hanweb_morecolumn_list_and_its_proxy() -> None:
+    """Hanweb "more column" list (永嘉县 乡镇年报, five township columns): 15 records in the page's
+    <datastore>, the rest by POST to the morecolumndataproxy.jsp its <nextgroup> names, with every
+    parameter the href carries (keyWordCount, sourceContentType, the comma list of columns)."""
+    html, xml = fixture("hanweb_morecolumn_yj.html"), fixture("hanweb_morecolumn_yj_16-38.xml")
+    entry = discover_page(Page(YJ, html, "text/html", "list"))
+    assert (len(yj_truth(html)), len(yj_truth(xml))) == (12, 21)
+    assert scores(reports(entry), yj_truth(html)) == (1.0, 1.0)
+    posts = [x for x in lists(entry) if x.method == "POST"]
+    assert [(x.url, x.form) for x in posts] == [(
+        "http://www.yj.gov.cn/module/jpage/morecolumndataproxy.jsp?startrecord=16&endrecord=38&perpage=15",
+        {"col": "1", "appid": "1", "webid": "3357", "path": "/", "columnid": YJ_COLUMNS, "unitid": "7350012", "keyWordCount": "30",
+         "sourceContentType": "1", "webname": "永嘉县人民政府", "permissiontype": "0"})]
+    (note,) = entry.notes
+    assert (note.family, note.declared_records, note.records, note.planned_pages) == ("hanweb", 38, 15, 1)
+    page2 = discover_page(Page(posts[0].url, xml, "text/xml", "list", form=posts[0].form))
+    assert scores(reports(entry) | reports(page2), yj_truth(html) | yj_truth(xml)) == (1.0, 1.0)
+    assert not lists(page2)  # 16-38 of 38: nothing further
+    (note2,) = page2.notes
+    assert (note2.key, note2.declared_records, note2.records) == (note.key, 38, 23)
+
+
 def test_gkmlpt_category_and_api() -> None:
     """Guangdong gkmlpt (和平县合水镇, real-urls u018): _CONFIG → category API → articles + attachments."""
     T = "政府信息公开工作年度报告"
@@ -189,7 +253,8 @@ def test_gkmlpt_category_and_api() -> None:
 
 
 @pytest.mark.parametrize("name", ["fj_pingtan_zfxxgknb.html", "fj_pingtan_gzjzqk.html", "trs_countpage_zfxxgknb.html",
-                                  "empire_county_zfxxgknb.html", "empire_county_bmnb.html"])
+                                  "empire_county_zfxxgknb.html", "empire_county_bmnb.html", "csrc_common_zfxxgknb.html",
+                                  "hanweb_morecolumn_yj.html", "hanweb_morecolumn_yj_16-38.xml"])
 def test_every_fixture_names_its_source(name: str) -> None:
     head = fixture(name)[:1500]
     assert "<!--" in head and ("Reconstruction" in head or "sub-column of" in head)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,7 +21,16 @@ from demo.report import report_html
 from demo.server import Req, Resp, Site, serve
 from gongkai.store import RawStore
 from tests.crawler.conftest import fast_config, run_crawl
-from tests.crawler.test_families import FIXTURES, PINGTAN_TRUTH, fixture, scores
+from tests.crawler.test_families import (
+    FIXTURES,
+    PINGTAN_TRUTH,
+    YJ,
+    YJ_COLUMNS,
+    csrc_truth,
+    fixture,
+    scores,
+    yj_truth,
+)
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 PT_HOST = "https://www.pingtan.gov.cn"
@@ -78,9 +88,12 @@ def _reports(data: Path, base: str) -> set[str]:
         return {d.url.replace(base, PT_HOST) for d in store.iter_documents(kind="report")}
 
 
+API = {"list_api": "/fjdzapp/search"}  # the registry's word for the API the page does not name
+
+
 def test_dongjing_column_crawled_through_its_api(pingtan: tuple[Site, str], tmp_path: Path) -> None:
     site, base = pingtan
-    summary = run_crawl(fast_config(tmp_path), [Source("pingtan", base + COL, family="trs")])
+    summary = run_crawl(fast_config(tmp_path), [Source("pingtan", base + COL, family="trs", overrides=API)])
     got = _reports(tmp_path, base)
     assert scores(got, PINGTAN_TRUTH) == (1.0, 1.0)
     assert len(site.requests_to("/fjdzapp/search")) == 1  # page 2 only: page 1 is the static HTML
@@ -95,12 +108,24 @@ def test_dongjing_column_crawled_through_its_api(pingtan: tuple[Site, str], tmp_
     assert years == set(range(2011, 2026))  # every year 2011-2025
 
 
+def test_dongjing_column_without_a_declared_api_is_incomplete(pingtan: tuple[Site, str], tmp_path: Path) -> None:
+    """Without the registry's list_api the page names no API: nothing is probed, the static half is
+    stored and the listing says why the rest is missing."""
+    site, base = pingtan
+    summary = run_crawl(fast_config(tmp_path), [Source("pingtan", base + COL, family="trs")])
+    assert site.requests_to("/fjdzapp/search") == []
+    (bad,) = summary.incomplete_listing
+    assert (bad.family, bad.reason) == ("trsapi", "list API not declared: declares 20 records, found 10")
+    assert summary.finished and not summary.complete
+    assert scores(_reports(tmp_path, base), PINGTAN_TRUTH) == (10 / 19, 1.0)
+
+
 def test_dongjing_api_failing_is_an_incomplete_listing(tmp_path: Path) -> None:
     from cli.crawl import truth_lines
 
     site, base, stop = pingtan_site(api=lambda req: Resp(500, b"busy"))
     try:
-        summary = run_crawl(fast_config(tmp_path, attempts=2), [Source("pingtan", base + COL)])
+        summary = run_crawl(fast_config(tmp_path, attempts=2), [Source("pingtan", base + COL, overrides=API)])
     finally:
         stop()
     assert len(site.requests_to("/fjdzapp/search")) == 2  # retried, then given up
@@ -115,11 +140,15 @@ def test_dongjing_api_failing_is_an_incomplete_listing(tmp_path: Path) -> None:
 
 
 def test_probe_of_a_dongjing_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """--probe fetches the entry page only: the listing continues through the API (ok, and it says so);
-    without the API's channel id the rest is unreachable: incomplete_listing, not ok."""
+    """--probe fetches the entry page only: the listing continues through the API the registry names
+    (ok, and it says so); without the API's channel id, or without a declared API, the rest is
+    unreachable: incomplete_listing, not ok."""
     site, base, stop = pingtan_site()
+    registry = tmp_path / "sources.toml"
+    registry.write_text(f'[[source]]\nname = "pingtan"\nentry = "{base + COL}"\nfamily = "trs"\nhosts = ["127.0.0.1"]\n'
+                        '[source.overrides]\nlist_api = "/fjdzapp/search"\n', encoding="utf-8")
     try:
-        assert main(["crawl", "--data-dir", str(tmp_path / "a"), "--seed", base + COL, "--allow-host", "127.0.0.1",
+        assert main(["crawl", "--data-dir", str(tmp_path / "a"), "--registry", str(registry), "--source", "pingtan",
                      "--delay", "0", "--quiet", "--probe"]) == 0
         captured = capsys.readouterr()
         out, err = " ".join(captured.out.split()), " ".join(captured.err.split())
@@ -135,6 +164,16 @@ def test_probe_of_a_dongjing_column(tmp_path: Path, capsys: pytest.CaptureFixtur
                      "--delay", "0", "--quiet", "--probe"]) == 0
         out = " ".join(capsys.readouterr().out.split())
         assert "incomplete_listing" in out and " ok (" not in out
+    finally:
+        stop()
+    site, base, stop = pingtan_site()
+    try:
+        assert main(["crawl", "--data-dir", str(tmp_path / "c"), "--seed", base + COL, "--allow-host", "127.0.0.1",
+                     "--delay", "0", "--quiet", "--probe"]) == 0
+        captured = capsys.readouterr()
+        out, err = " ".join(captured.out.split()), " ".join(captured.err.split())
+        assert "incomplete_listing" in out and " ok (" not in out and "list API not declared" in err
+        assert site.requests_to("/fjdzapp/search") == []
     finally:
         stop()
 
@@ -158,7 +197,9 @@ def report_body(agency: str, year: int) -> str:
             f"<body><h1>{agency}{year}年政府信息公开工作年度报告</h1>{sections}<p>{agency}</p></body></html>")
 
 
-def county_site() -> tuple[Site, str, Callable[[], None], set[str]]:
+def county_site(shown: dict[int, int] | None = None) -> tuple[Site, str, Callable[[], None], set[str]]:
+    """The county column, pages index_2 … index_6 after the same template (10 records a page, 5 on
+    the last: the 55 its footer declares); `shown` makes a page list fewer (page → records)."""
     site = Site("county")
     base, stop = serve(site)
     truth: set[str] = set()
@@ -170,11 +211,12 @@ def county_site() -> tuple[Site, str, Callable[[], None], set[str]]:
     site.html(XY + "2018-01-18/1785.html", notice)  # a report-like title whose body is not a report
     for n in range(2, 7):  # pages 2-6 of the column, same template
         items = []
-        for k in range(10 if n < 6 else 5):
+        for k in range((shown or {}).get(n, 10 if n < 6 else 5)):
             i = (n - 2) * 10 + k
             path = f"2017-0{1 + k % 9}-1{k}/{1500 - i}.html"
             agency = f"湘阴县第{i}乡镇人民政府"
-            items.append(f'<li><span>2017</span><a href="{XY}{path}" title="{agency}2016年政府信息公开工作年度报告">'
+            items.append(f'<li><span>2017-0{1 + k % 9}-1{k}</span><a href="{XY}{path}" '
+                         f'title="{agency}2016年政府信息公开工作年度报告">'
                          f"{agency}2016年政府信息公开工作年度报告</a></li>")
             site.html(XY + path, report_body("湘阴县城关镇人民政府", 2016))
             truth.add(base + XY + path)
@@ -218,6 +260,23 @@ def test_county_site_every_report_and_nothing_else(tmp_path: Path) -> None:
         assert len(site.requests_to(f"{XY}index_{n}.html")) == 1
     assert site.requests_to(XY + "index.html") == []  # dir/ and dir/index.html are one page
     assert summary.incomplete_listing == [] and {x.status for x in summary.listings} == {"complete"}
+    (column,) = [x for x in summary.listings if x.url == base + XY]
+    assert column.reason == "55 of 55 records on 6 of 6 pages"
+
+
+def test_county_pages_listing_fewer_records_than_declared(tmp_path: Path) -> None:
+    """Every page of the pager is fetched, but page 4 lists 6 records where the template lists 10:
+    the footer's `Total record` 55 against 51 found is an incomplete listing (it was `complete`
+    when only pages were counted)."""
+    site, base, stop, _truth = county_site(shown={4: 6})
+    try:
+        summary = run_crawl(fast_config(tmp_path), [Source("xiangyin", base + XY, family="generic")])
+    finally:
+        stop()
+    for n in range(2, 7):
+        assert len(site.requests_to(f"{XY}index_{n}.html")) == 1
+    (bad,) = summary.incomplete_listing
+    assert (bad.url, bad.reason, bad.pages_fetched) == (base + XY, "declares 55 records, found 51", 6)
 
 
 def test_trs_countpage_pages_fetched_with_the_extension_the_script_names(tmp_path: Path) -> None:
@@ -242,3 +301,96 @@ def test_trs_countpage_pages_fetched_with_the_extension_the_script_names(tmp_pat
         assert len(list(store.iter_documents(kind="report"))) == 5
     (listing,) = summary.listings
     assert (listing.status, listing.pages_fetched, listing.declared_pages) == ("complete", 3, 3)
+
+
+# --------------------------------------------------------------------------- CSRC createPageHTML column
+CSRC_PAGE2 = [f"中国证券监督管理委员会{y}年政府信息公开工作年度报告" for y in (2009, 2008)] + [
+    f"中国证监会{c}监管局2023年政府信息公开工作年度报告" for c in ("北京", "上海", "深圳", "广东", "浙江")]
+
+
+def csrc_site(rows_on_page2: int) -> tuple[Site, str, Callable[[], None], set[str]]:
+    site = Site("csrc")
+    base, stop = serve(site)
+    col = "/csrc/c100028/common_zfxxgknb.shtml"
+    html = fixture("csrc_common_zfxxgknb.html")
+    site.html(col, html)
+    truth = csrc_truth(html, base + col)
+    for url in truth:
+        site.html(urlsplit(url).path, report_body("中国证券监督管理委员会", 2020))
+    rows = []
+    for i, title in enumerate(CSRC_PAGE2[:rows_on_page2]):
+        path = f"/csrc/c100028/c74611{i:02d}/content.shtml"
+        rows.append(f'<tr><td class="info"><a class="list" href="{path}" title="{title}">{title}</a></td>'
+                    f'<td class="date"><span>2024-01-{10 + i}</span></td></tr>')
+        site.html(path, report_body("中国证券监督管理委员会", 2020))
+        truth.add(base + path)
+    table = html.split("<tbody>")[0] + "<tbody>" + "".join(rows) + "</tbody>" + html.split("</tbody>")[1]
+    site.html(col.replace(".shtml", "_1.shtml"), table.replace("createPageHTML('page_div', 2, 1,",
+                                                               "createPageHTML('page_div', 2, 2,"))
+    return site, base, stop, truth
+
+
+@pytest.mark.parametrize(("rows", "status", "reason"), [
+    (7, "complete", "25 of 25 records on 2 of 2 pages"),
+    (3, "incomplete", "declares 25 records, found 21"),  # both pages fetched: complete by pages alone
+])
+def test_csrc_column_records_against_the_declared_count(tmp_path: Path, rows: int, status: str, reason: str) -> None:
+    site, base, stop, truth = csrc_site(rows)
+    try:
+        summary = run_crawl(fast_config(tmp_path), [Source("csrc", base + "/csrc/c100028/common_zfxxgknb.shtml")])
+    finally:
+        stop()
+    assert len(site.requests_to("/csrc/c100028/common_zfxxgknb_1.shtml")) == 1
+    with RawStore(tmp_path) as store:
+        got = {d.url for d in store.iter_documents(kind="report")}
+    assert scores(got, truth) == (1.0, 1.0)
+    (listing,) = summary.listings
+    assert (listing.status, listing.reason, listing.pages_fetched) == (status, reason, 2)
+
+
+# --------------------------------------------------------------------------- Hanweb "more column" list
+def yj_site(html: str) -> tuple[Site, str, Callable[[], None], set[str]]:
+    site = Site("yj")
+    base, stop = serve(site)
+    col = urlsplit(YJ).path
+    xml = fixture("hanweb_morecolumn_yj_16-38.xml")
+    site.html(col, html)
+    truth = set()
+    for url in yj_truth(html) | yj_truth(xml):
+        site.html(urlsplit(url).path, report_body("永嘉县人民政府", 2020))
+        truth.add(base + urlsplit(url).path)
+
+    def proxy(req: Req) -> Resp:  # answers only what a browser's jpage sends
+        want = {"col": "1", "columnid": YJ_COLUMNS, "unitid": "7350012", "keyWordCount": "30", "webid": "3357"}
+        if req.method != "POST" or any(req.form.get(k) != v for k, v in want.items()) or "startrecord=16" not in req.path:
+            return Resp(400, b"<datastore><totalrecord>0</totalrecord></datastore>")
+        return Resp(200, xml.encode(), {"Content-Type": "text/xml;charset=UTF-8"})
+
+    site.add("/module/jpage/morecolumndataproxy.jsp", proxy)
+    return site, base, stop, truth
+
+
+def test_hanweb_morecolumn_list_crawled_through_its_proxy(tmp_path: Path) -> None:
+    site, base, stop, truth = yj_site(fixture("hanweb_morecolumn_yj.html"))
+    try:
+        summary = run_crawl(fast_config(tmp_path), [Source("yj", base + urlsplit(YJ).path, family="hanweb")])
+    finally:
+        stop()
+    assert len(site.requests_to("/module/jpage/morecolumndataproxy.jsp")) == 1
+    with RawStore(tmp_path) as store:
+        got = {d.url for d in store.iter_documents(kind="report")}
+    assert scores(got, truth) == (1.0, 1.0)
+    (listing,) = summary.listings
+    assert (listing.status, listing.reason) == ("complete", "38 of 38 records")
+
+
+def test_hanweb_list_without_a_nextgroup_names_its_gap(tmp_path: Path) -> None:
+    html = re.sub(r"<nextgroup>.*?</nextgroup>", "", fixture("hanweb_morecolumn_yj.html"), flags=re.S)
+    site, base, stop, _truth = yj_site(html)
+    try:
+        summary = run_crawl(fast_config(tmp_path), [Source("yj", base + urlsplit(YJ).path, family="hanweb")])
+    finally:
+        stop()
+    assert site.requests_to("/module/") == []  # no proxy is guessed
+    (bad,) = summary.incomplete_listing
+    assert bad.reason == "dataproxy form not declared (no <nextgroup>): declares 38 records, found 15"

@@ -33,3 +33,48 @@ def test_reports_carry_division(corpus_data: Path) -> None:
     reports = pd.read_parquet(corpus_data / "release" / "reports.parquet")
     row = reports[reports["agency_name"] == "淮安市洪泽区人民政府"].iloc[0]
     assert (row["division_code"], row["region"], row["admin_level"]) == ("320813", "江苏省淮安市洪泽区", "county")
+
+
+@pytest.mark.parametrize(("host", "code"), [
+    ("www.pingtan.gov.cn", "350128"), ("leiyang.gov.cn", "430481"), ("www.hongze.gov.cn", "320813"),
+    ("www.beijing.gov.cn", "110000"),
+    ("www.huaian.gov.cn", None),  # 淮安 and 怀安 spell the same: not guessed
+    ("fuzhou.gov.cn", None),  # 福州 and 抚州
+    ("rsj.km.gov.cn", None), ("127.0.0.1:8000", None), ("www.pingtan.com", None),
+])
+def test_places_from_portal_hosts(host: str, code: str | None) -> None:
+    from dataset.divisions import from_host
+
+    div = from_host(host)
+    assert (div.code if div else None) == code
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("平潭综合实验区", "平潭综合实验区管委会", True),
+    ("淮安市人民政府", "江苏省淮安市人民政府", True),
+    ("上海市", "上海市人民政府", True),
+    ("福州市晋安区", "福州市晋安区人民政府", True),
+    ("平潭综合实验区管委会", "平潭综合实验区管委会办公室", False),  # the office is another organ
+    ("平潭县人民政府", "平潭综合实验区", False),
+    ("淮安市人民政府", "淮安市洪泽区人民政府", False),
+])
+def test_short_and_full_names_of_one_organ(a: str, b: str, same: bool) -> None:
+    from dataset.agencies import identify
+
+    x, y = identify(a), identify(b)
+    assert x is not None and y is not None and (x.agency_id == y.agency_id) is same
+
+
+def test_evidence_qualifies_names_that_do_not_say_where() -> None:
+    from dataset.agencies import identify
+
+    town = identify("马水镇", host="www.leiyang.gov.cn")
+    full = identify("耒阳市马水镇人民政府")
+    assert town is not None and full is not None and town.agency_id == full.agency_id
+    assert (town.place.source, full.place.source) == ("host", "name")
+    dept = identify("县财政局", source_agency="福建省宁德市古田县")
+    assert dept is not None and dept.agency_id == identify("古田县财政局").agency_id  # type: ignore[union-attr]
+    assert dept.agency_id != identify("县财政局", source_agency="福建省福州市平潭县").agency_id  # type: ignore[union-attr]
+    city_dept = identify("区统计局", source_agency="福建省宁德市古田县")  # a 区 on a county's portal
+    assert city_dept is not None and city_dept.place.division is None
+    assert identify("马水镇").place.division is None  # type: ignore[union-attr]  # no evidence: not guessed

@@ -1,4 +1,4 @@
-"""The README's pandas and DuckDB examples run exactly as written, on a built dataset."""
+"""The README's pandas, DuckDB and polars examples run exactly as written, on a built dataset."""
 
 from __future__ import annotations
 
@@ -16,6 +16,10 @@ BLOCKS = re.findall(r"```(python|sql)\n(.*?)```", (ROOT / "README.md").read_text
 
 def test_readme_has_examples() -> None:
     assert {lang for lang, _ in BLOCKS} == {"python", "sql"}
+    code = "\n".join(c for _lang, c in BLOCKS)
+    for library in ("import pandas", "import polars", "FROM read_parquet"):
+        assert library in code
+    assert "report_summary" in code and "codebook" in code
 
 
 @pytest.mark.parametrize(("lang", "code"), BLOCKS, ids=[f"{lang}-{i}" for i, (lang, _) in enumerate(BLOCKS)])
