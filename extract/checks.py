@@ -179,9 +179,9 @@ def refuted_cuts(cells: dict[_KEY, Cell], checks: list[Check]) -> list[Check]:
     for ch in checks:
         if ch.status is CheckStatus.FAIL and ch.rule.startswith(("T3-", "T4-")):  # the form's identities, not prose
             for n in ch.cells:
-                c = named.get((ch.table, n))
-                if c is not None:
-                    failed.setdefault((c.table, c.ref.rsplit("#", 1)[0]), set()).add(ch.rule)
+                hit = named.get((ch.table, n))
+                if hit is not None:
+                    failed.setdefault((hit.table, hit.ref.rsplit("#", 1)[0]), set()).add(ch.rule)
     out: list[Check] = []
     for (table, _ref), rules in sorted(failed.items()):
         members = sorted(runs[(table, _ref)], key=lambda c: int(c.ref.rsplit("#", 1)[1]))
