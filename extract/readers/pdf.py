@@ -20,7 +20,6 @@ operators, forms within forms; `pdfium_page`: objects or characters on a page; m
 from __future__ import annotations
 
 import functools
-import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,8 +31,10 @@ from ..grid import Document, Table
 from . import pdfminer_chars
 from .pdf_grid import Fragment, Piece, build_table, group_fragments
 from .pdf_guard import survey
+from .pdf_layout import BLine, baseline_lines
 from .pdf_rules import find_tables
-from .pdf_text import CharIndex, Line, drop_running_heads, page_lines
+from .pdf_text import CharIndex, Line, page_lines, running_heads, running_key
+from .pdf_unruled import CONTINUED, has_unruled_numbers, read_unruled
 from .pdfium_page import PageContent, read_page
 
 MAX_PAGES = 300
@@ -42,8 +43,6 @@ MIN_TEXT_CHARS = 20  # fewer characters than this in the whole file: no text lay
 _UNMAPPED_SHARE = 0.3  # more characters without a unicode mapping than this share: the text layer is unusable
 _IMAGE_SHARE = 0.05  # an image covering more than this share of a page is body content
 _EOF_WINDOW = 4096  # bytes at the end searched for %%EOF (some writers append a little junk)
-# "续表" / "（续上表）" / "接上表" captions a continued table; it does not end or start one.
-_CONTINUED = re.compile(r"^\s*[（(]?\s*(?:续|接)上?表\s*[0-9一二三四五六七八九十]*\s*[）)]?\s*[：:]?\s*$")
 _META_KEYS = ("Title", "Author", "Subject", "Keywords", "Creator", "Producer", "CreationDate", "ModDate")
 
 
@@ -120,7 +119,7 @@ def _fragments(content: PageContent, pno: int) -> list[Fragment]:
 
 def _mark_page_ends(frag: Fragment, lines: list[Line]) -> None:
     """Whether only furniture lies below (above) the fragment on its page."""
-    page = [ln for ln in lines if ln.page == frag.page and not _CONTINUED.match(ln.text)]
+    page = [ln for ln in lines if ln.page == frag.page and not CONTINUED.match(ln.text)]
     frag.ends_page = not any(ln.top >= frag.box[3] - 1 for ln in page)
     frag.starts_page = not any(ln.bottom <= frag.box[1] + 1 for ln in page)
 
@@ -147,6 +146,29 @@ def _outside(ln: Line, frags: list[Fragment]) -> bool:
     return not any(f.page == ln.page and f.box[1] - 1 <= ln.top and ln.bottom <= f.box[3] + 1 for f in frags)
 
 
+def _unruled_chars(content: PageContent, frags: list[Fragment], lines: list[Line]) -> list[dict[str, Any]] | None:
+    """The page's characters outside its ruled tables, when the lines there hold numbers set apart
+    in columns (a table drawn without rules may be there); None otherwise."""
+    if not has_unruled_numbers([ln.text for ln in lines if _outside(ln, frags)]):
+        return None
+    boxes = [f.box for f in frags]
+
+    def inside(ch: dict[str, Any]) -> bool:
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+
+    return [ch for ch in content.chars if not inside(ch)]
+
+
+def _unruled_lines(pages: list[tuple[int, float, list[dict[str, Any]]]],
+                   running: set[tuple[str, str]]) -> list[list[BLine]]:
+    out = []
+    for pno, height, chars in pages:
+        lines = baseline_lines(chars, pno, height)
+        out.append([ln for ln in lines if not (ln.band and running_key(ln.band, ln.text) in running)])
+    return out
+
+
 def read_pdf(data: bytes, *, all_by_pdfminer: bool = False) -> Document:
     """Read a PDF report: tables as grids, text in reading order, title and info dictionary.
     `all_by_pdfminer`: every page's characters from pdfminer, not only those of pages whose
@@ -165,6 +187,7 @@ def read_pdf(data: bytes, *, all_by_pdfminer: bool = False) -> Document:
         doc.meta = _meta(pdf)
         lines: list[Line] = []
         frags: list[Fragment] = []
+        unruled: list[tuple[int, float, list[dict[str, Any]]]] = []  # pages that may hold borderless tables
         chars = 0
         unmapped = 0  # characters without a unicode mapping (pdfminer printed them as (cid:N))
         image_only_pages = 0
@@ -184,8 +207,13 @@ def read_pdf(data: bytes, *, all_by_pdfminer: bool = False) -> Document:
             doc.images_in_body += len(big)
             if big and len(content.chars) < MIN_TEXT_CHARS:
                 image_only_pages += 1
-            frags.extend(_fragments(content, pno))
-            lines.extend(page_lines(content.chars, pno, content.height))
+            page_frags = _fragments(content, pno)
+            frags.extend(page_frags)
+            here = page_lines(content.chars, pno, content.height)
+            lines.extend(here)
+            loose = _unruled_chars(content, page_frags, here)
+            if loose is not None:
+                unruled.append((pno, content.height, loose))
             if time.monotonic() - started > TIME_BUDGET:
                 raise TooComplexError(f"PDF took more than {TIME_BUDGET:.0f} s to read (stopped after page {pno} of {npages})")
     if chars < MIN_TEXT_CHARS:
@@ -195,14 +223,21 @@ def read_pdf(data: bytes, *, all_by_pdfminer: bool = False) -> Document:
             f"PDF text layer has no unicode mapping: {unmapped} of {chars} characters are bare glyph ids "
             "((cid:N) codes to pdfminer); needs OCR"
         )
-    if not frags and image_only_pages:
-        raise NeedsOcrError(f"PDF has no ruled table and {image_only_pages} image-only page(s): needs OCR")
-    outside = drop_running_heads([ln for ln in lines if _outside(ln, frags)], npages)
+    outside_all = [ln for ln in lines if _outside(ln, frags)]
+    running = running_heads(outside_all, npages)
+    outside = [ln for ln in outside_all if not (ln.band and running_key(ln.band, ln.text) in running)]
     kept = {id(ln) for ln in outside}
     lines = [ln for ln in lines if id(ln) in kept or not _outside(ln, frags)]
     for frag in frags:
         _mark_page_ends(frag, outside)
-    doc.tables = [build_table(group, i) for i, group in enumerate(group_fragments(frags))]
+    placed = [(group[0].page, group[0].box[1], build_table(group, 0)) for group in group_fragments(frags)]
+    placed += read_unruled(_unruled_lines(unruled, running)) if unruled else []
+    if not placed and image_only_pages:
+        raise NeedsOcrError(f"PDF has no ruled table and {image_only_pages} image-only page(s): needs OCR")
+    placed.sort(key=lambda p: (p[0], p[1]))
+    doc.tables = [table for _page, _top, table in placed]
+    for i, table in enumerate(doc.tables):
+        table.index = i
     doc.text = "\n".join(ln.text for ln in lines)
     doc.title = _title(lines)
     return doc
