@@ -23,6 +23,7 @@ import functools
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
@@ -146,25 +147,32 @@ def _outside(ln: Line, frags: list[Fragment]) -> bool:
     return not any(f.page == ln.page and f.box[1] - 1 <= ln.top and ln.bottom <= f.box[3] + 1 for f in frags)
 
 
-def _unruled_chars(content: PageContent, frags: list[Fragment], lines: list[Line]) -> list[dict[str, Any]] | None:
-    """The page's characters outside its ruled tables, when the lines there hold numbers set apart
-    in columns (a table drawn without rules may be there); None otherwise."""
-    if not has_unruled_numbers([ln.text for ln in lines if _outside(ln, frags)]):
-        return None
-    boxes = [f.box for f in frags]
+@dataclass(slots=True)
+class _Loose:
+    """A page's characters and ruled tables, kept for the borderless table search."""
 
-    def inside(ch: dict[str, Any]) -> bool:
-        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-        return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+    pno: int
+    height: float
+    chars: list[dict[str, Any]]
+    boxes: list[tuple[float, float, float, float]]
+    numbers: bool  # its lines outside ruled tables hold numbers set apart in columns
 
-    return [ch for ch in content.chars if not inside(ch)]
+    def outside(self) -> list[dict[str, Any]]:
+        def inside(ch: dict[str, Any]) -> bool:
+            cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+            return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in self.boxes)
+
+        return [ch for ch in self.chars if not inside(ch)] if self.boxes else self.chars
 
 
-def _unruled_lines(pages: list[tuple[int, float, list[dict[str, Any]]]],
-                   running: set[tuple[str, str]]) -> list[list[BLine]]:
+def _unruled_lines(pages: list[_Loose], running: set[tuple[str, str]]) -> list[list[BLine]]:
+    """Baseline lines of the pages that may hold a borderless table (numbers set apart in columns),
+    and of the page before each (where its header may end), running heads and feet left out."""
     out = []
-    for pno, height, chars in pages:
-        lines = baseline_lines(chars, pno, height)
+    for i, page in enumerate(pages):
+        if not (page.numbers or (i + 1 < len(pages) and pages[i + 1].numbers)):
+            continue
+        lines = baseline_lines(page.outside(), page.pno, page.height)
         out.append([ln for ln in lines if not (ln.band and running_key(ln.band, ln.text) in running)])
     return out
 
@@ -187,7 +195,7 @@ def read_pdf(data: bytes, *, all_by_pdfminer: bool = False) -> Document:
         doc.meta = _meta(pdf)
         lines: list[Line] = []
         frags: list[Fragment] = []
-        unruled: list[tuple[int, float, list[dict[str, Any]]]] = []  # pages that may hold borderless tables
+        loose: list[_Loose] = []
         chars = 0
         unmapped = 0  # characters without a unicode mapping (pdfminer printed them as (cid:N))
         image_only_pages = 0
@@ -211,9 +219,8 @@ def read_pdf(data: bytes, *, all_by_pdfminer: bool = False) -> Document:
             frags.extend(page_frags)
             here = page_lines(content.chars, pno, content.height)
             lines.extend(here)
-            loose = _unruled_chars(content, page_frags, here)
-            if loose is not None:
-                unruled.append((pno, content.height, loose))
+            numbers = has_unruled_numbers([ln.text for ln in here if _outside(ln, page_frags)])
+            loose.append(_Loose(pno, content.height, content.chars, [f.box for f in page_frags], numbers))
             if time.monotonic() - started > TIME_BUDGET:
                 raise TooComplexError(f"PDF took more than {TIME_BUDGET:.0f} s to read (stopped after page {pno} of {npages})")
     if chars < MIN_TEXT_CHARS:
@@ -231,7 +238,8 @@ def read_pdf(data: bytes, *, all_by_pdfminer: bool = False) -> Document:
     for frag in frags:
         _mark_page_ends(frag, outside)
     placed = [(group[0].page, group[0].box[1], build_table(group, 0)) for group in group_fragments(frags)]
-    placed += read_unruled(_unruled_lines(unruled, running)) if unruled else []
+    if any(page.numbers for page in loose):
+        placed += read_unruled(_unruled_lines(loose, running))
     if not placed and image_only_pages:
         raise NeedsOcrError(f"PDF has no ruled table and {image_only_pages} image-only page(s): needs OCR")
     placed.sort(key=lambda p: (p[0], p[1]))

@@ -21,7 +21,7 @@ them by the identities or flags them (`ambiguous_columns`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from .cjk import join_lines
@@ -126,13 +126,30 @@ def _votes_by_edge(values: list[Seg]) -> set[str]:
     return out
 
 
+def _clusters(segs: list[Seg]) -> list[list[Seg]]:
+    """Printed value columns: numbers whose horizontal extents overlap, left to right (numbers of one
+    column share an edge or a centre, so they overlap; numbers of two columns do not)."""
+    out: list[list[Seg]] = []
+    right = 0.0
+    for seg in sorted(segs, key=lambda s: s.x0):
+        if out and seg.x0 < right - _OVERLAP:
+            out[-1].append(seg)
+            right = max(right, seg.x1)
+        else:
+            out.append([seg])
+            right = seg.x1
+    return out
+
+
 @dataclass
 class Columns:
-    """Where a table's value columns are, and how its numbers are aligned."""
+    """Where a table's value columns are, how its numbers are aligned, and the column of each
+    printed value column (None: unknown)."""
 
     leaves: list[HeaderCell]
     with_headers: str | None = None  # numbers share this edge with their header words
     among_numbers: str | None = None  # numbers of one column share this edge
+    matched: dict[int, int | None] = field(default_factory=dict)  # id(seg) -> leaf index
 
     def by_overlap(self, seg: Seg) -> int | None:
         hit = [i for i, leaf in enumerate(self.leaves) if overlaps(seg.x0, seg.x1, leaf.x0, leaf.x1)]
@@ -141,8 +158,8 @@ class Columns:
     def place(self, seg: Seg) -> int | None:
         """The value column of a number, or None when it cannot be known."""
         hit = [i for i, leaf in enumerate(self.leaves) if overlaps(seg.x0, seg.x1, leaf.x0, leaf.x1)]
-        if hit:
-            return hit[0] if len(hit) == 1 else None
+        if len(hit) > 1:
+            return None
         lv = self.leaves
         if self.with_headers == "left":
             i = max((i for i, leaf in enumerate(lv) if leaf.x0 - _ALIGN_TOL <= seg.x0), default=None)
@@ -154,32 +171,71 @@ class Columns:
             if i is not None and (i == 0 or seg.x0 >= lv[i - 1].x1 + _OVERLAP):
                 return i
             return None
-        if self.with_headers is not None:
-            return None
-        # between two header words: the gap after header i-1's text and before header i's
-        after = sum(1 for leaf in lv if leaf.x1 <= seg.x0 + _OVERLAP)  # header words wholly left of the number
-        if self.among_numbers == "left" and after < len(lv):
-            return after  # a left-aligned number starts its cell: the cell of the next header word
-        if self.among_numbers == "right" and after > 0:
-            return after - 1  # a right-aligned number ends its cell: the cell of the previous header word
-        return None
+        return self.matched.get(id(seg))
+
+    def feasible(self, x0: float, x1: float) -> set[int]:
+        """The columns a printed value column at x0..x1 may be: the header word it lies under; or,
+        between two header words, either one (the next for left-aligned numbers, which start their
+        cell; the previous for right-aligned ones, which end it); before the first or after the last
+        header word, that one (the cell holding a header word reaches to the table's side)."""
+        lv = self.leaves
+        hit = {i for i, leaf in enumerate(lv) if overlaps(x0, x1, leaf.x0, leaf.x1)}
+        if hit:
+            return hit if len(hit) == 1 else set()
+        after = sum(1 for leaf in lv if leaf.x1 <= x0 + _OVERLAP)  # header words wholly left of it
+        if after == 0:
+            return set() if self.among_numbers == "right" else {0}
+        if after == len(lv):
+            return set() if self.among_numbers == "left" else {len(lv) - 1}
+        if self.among_numbers == "left":
+            return {after}
+        if self.among_numbers == "right":
+            return {after - 1}
+        return {after - 1, after}
+
+
+def _match(cols: Columns, clusters: list[list[Seg]]) -> None:
+    """Each printed value column to a header column, where every left-to-right one-to-one matching of
+    the printed columns to the header's agrees on it (a forward and a backward pass over the
+    candidates); printed columns with no candidate, or when no matching exists, stay unknown."""
+    options = [cols.feasible(min(s.x0 for s in c), max(s.x1 for s in c)) for c in clusters]
+    idx = [k for k, o in enumerate(options) if o]
+    fwd: list[set[int]] = []
+    for k in idx:
+        if fwd and not fwd[-1]:
+            fwd.append(set())
+            continue
+        low = min(fwd[-1]) if fwd else -1
+        fwd.append({j for j in options[k] if j > low})
+    bwd: list[set[int]] = [set() for _ in idx]
+    high = len(cols.leaves)
+    for n in range(len(idx) - 1, -1, -1):
+        bwd[n] = {j for j in options[idx[n]] if j < high}
+        high = max(bwd[n]) if bwd[n] else -1
+    for n, k in enumerate(idx):
+        both = fwd[n] & bwd[n]
+        leaf = next(iter(both)) if len(both) == 1 and all(fwd) else None
+        for seg in clusters[k]:
+            cols.matched[id(seg)] = leaf
 
 
 def columns(leaf_cells: list[HeaderCell], values: Iterable[Seg]) -> Columns:
-    """The column model: the leaves, and the alignments the numbers show (with their headers, and
-    among themselves)."""
+    """The column model: the leaves, the alignments the numbers show (with their headers, and
+    among themselves), and each printed value column matched to a header column."""
     cols = Columns(leaf_cells)
-    numbers = [s for s in values if s.value and any(ch.isdigit() for ch in s.text)]
+    segs = list(values)
+    numbers = [s for s in segs if s.value and any(ch.isdigit() for ch in s.text)]
     placed = [(s, leaf_cells[i]) for s in numbers if (i := cols.by_overlap(s)) is not None]
     if len({id(leaf) for _s, leaf in placed}) >= 2:
         modes = [m for m, same in (("left", lambda s, h: abs(s.x0 - h.x0)), ("right", lambda s, h: abs(s.x1 - h.x1)),
                                    ("center", lambda s, h: abs(s.mid - h.mid)))
                  if all(same(s, h) <= _ALIGN_TOL for s, h in placed)]
-        if len(modes) == 1:
+        if len(modes) == 1 and modes[0] != "center":
             cols.with_headers = modes[0]
     votes = _votes_by_edge(numbers)
     if len(votes) == 1:
         cols.among_numbers = votes.pop()
     if cols.with_headers is not None and cols.among_numbers not in (None, cols.with_headers):
         cols.with_headers = cols.among_numbers = None  # the evidence disagrees: overlap only
+    _match(cols, _clusters(segs))
     return cols

@@ -48,6 +48,7 @@ class Part:
     value_left: float  # where the leftmost number starts
     edge: float  # the boundary between label columns and value columns
     size: float  # the table's type size
+    widest: float = float("inf")  # a header word wider than this is prose
     starts_page: bool = False
     ends_page: bool = False
     cells: list[HeaderCell] = field(default_factory=list)
@@ -62,23 +63,32 @@ def _label_only(ln: BLine, edge: float) -> bool:
     return ln.first_value() is None and all(s.x1 <= edge + _TOL * s.size for s in ln.segs)
 
 
-def _header_line(ln: BLine, edge: float) -> bool:
-    """No numbers, words over the value columns, nothing straddling the label/value boundary."""
+def _header_line(ln: BLine, edge: float, widest: float = float("inf")) -> bool:
+    """No numbers, words over the value columns, nothing straddling the label/value boundary, no
+    word wider than `widest` (a line of prose)."""
     if ln.first_value() is not None:
         return False
     tol = _TOL * ln.size
-    return any(s.x0 >= edge - tol for s in ln.segs) and all(s.x1 <= edge + tol or s.x0 >= edge - tol for s in ln.segs)
+    return (any(s.x0 >= edge - tol for s in ln.segs) and all(s.x1 <= edge + tol or s.x0 >= edge - tol for s in ln.segs)
+            and all(s.width <= widest for s in ln.segs))
 
 
-def _edge(body: list[BLine], value_left: float, size: float) -> float:
-    """Where label columns end: after the widest label of the body, not right of the first number."""
+def _edge(body: list[BLine], value_left: float, size: float) -> tuple[float, float]:
+    """Where label columns end (after the widest label of the body, not right of the first number),
+    and how wide a header word may be. A table of numbers only (表四) has no label columns: any word
+    above it is over its columns (its first column may be blank, and a header word over it starts
+    left of every number), unless it is as wide as half the table (a line of prose)."""
     labels = [s.x1 for ln in body for s in ln.segs if s.x1 <= value_left + _TOL * size and not s.value
               and s.x0 < value_left - _TOL * size]
-    return min(value_left, max(labels) + _TOL * size) if labels else value_left
+    if labels:
+        return min(value_left, max(labels) + _TOL * size), float("inf")
+    segs = [s for ln in body for s in ln.segs]
+    extent = max(s.x1 for s in segs) - min(s.x0 for s in segs)
+    return float("-inf"), max(extent / 2, 4 * size)
 
 
-def find_parts(lines: list[BLine]) -> list[Part]:
-    """The borderless table parts of one page (lines top to bottom)."""
+def find_parts(lines: list[BLine]) -> tuple[list[Part], list[BLine]]:
+    """The borderless table parts of one page (lines top to bottom), and the lines after the last."""
     parts: list[Part] = []
     n = len(lines)
     i = floor = 0
@@ -96,27 +106,37 @@ def find_parts(lines: list[BLine]) -> list[Part]:
                 break
             j += 1
         end = last
-        if j > last + 1 and not (j < n and _size_ok(lines[j], size) and _header_line(lines[j], value_left)):
+        edge, widest = _edge(lines[i:last + 1], value_left, size)
+        if j > last + 1 and not (j < n and _size_ok(lines[j], size) and _header_line(lines[j], edge, widest)):
             end = j - 1  # label-only lines after the last numbers are blank rows, not the next table's titles
-        body = lines[i:end + 1]
-        edge = _edge(body, value_left, size)
-        above: list[BLine] = []
-        k = i - 1
-        while k >= floor and _size_ok(lines[k], size) and (_header_line(lines[k], edge)
-                                                           or _label_only(lines[k], value_left)):
-            above.insert(0, lines[k])
-            k -= 1
-        heads = [x for x, ln in enumerate(above) if _header_line(ln, edge)]
-        if heads:
-            titles, header, body = above[:heads[0]], above[heads[0]: heads[-1] + 1], above[heads[-1] + 1:] + body
-        else:
-            titles, header, body = [], [], above + body
-        titles = [t for t in titles if not CONTINUED.match(t.text)]
-        parts.append(Part(lines[i].page, titles, header, body, value_left, edge, size,
-                          starts_page=all(CONTINUED.match(ln.text) for ln in lines[:k + 1]),
-                          ends_page=end == n - 1))
+        part = Part(lines[i].page, [], [], lines[i:end + 1], value_left, 0.0, size, ends_page=end == n - 1)
+        part.edge, part.widest = _edge(part.body, value_left, size)
+        k = _head(part, lines[floor:i]) + floor
+        part.starts_page = all(CONTINUED.match(ln.text) for ln in lines[:k])
+        parts.append(part)
         i = floor = end + 1
-    return parts
+    return parts, lines[floor:]
+
+
+def _head(part: Part, above: list[BLine], need_header: bool = False) -> int:
+    """Give the part the header band and titles that end `above` (the lines just above its body);
+    label-only lines between the header and the body are the body's first rows. Returns the index in
+    `above` of the part's first line. With `need_header`, nothing is taken unless a header is found."""
+    k = len(above) - 1
+    while k >= 0 and _size_ok(above[k], part.size) and (_header_line(above[k], part.edge, part.widest)
+                                                        or _label_only(above[k], part.value_left)):
+        k -= 1
+    band = above[k + 1:]
+    heads = [x for x, ln in enumerate(band) if _header_line(ln, part.edge, part.widest)]
+    if need_header and not heads:
+        return len(above)
+    if heads:
+        part.titles = [t for t in band[:heads[0]] if not CONTINUED.match(t.text)]
+        part.header = band[heads[0]: heads[-1] + 1]
+        part.body = band[heads[-1] + 1:] + part.body
+    else:
+        part.body = band + part.body
+    return k + 1
 
 
 def _leaf_texts(part: Part) -> tuple[str, ...]:
@@ -170,18 +190,26 @@ def _build(parts: list[Part]) -> Table | None:
         body_grid(grid, body, [b for b in cells if b.group], nlabels)
         if k > 0:
             join_pages(grid, start)
-    return to_table(grid, 0, first.page)
+    return to_table(grid, 0, (first.titles + first.header + first.body)[0].page)
 
 
 def read_unruled(pages: list[list[BLine]]) -> list[tuple[int, float, Table]]:
     """The borderless tables of the given pages' lines, each with its first page and top."""
-    parts = [p for lines in pages for p in find_parts(lines)]
+    parts: list[Part] = []
+    tail: list[BLine] = []  # the previous page's lines after its last part
+    for lines in pages:
+        found, rest = find_parts(lines)
+        for p in found:
+            if p is found[0] and not p.header and p.starts_page and tail and tail[-1].page == p.page - 1:
+                _head(p, tail, need_header=True)  # a table whose header ends one page, its body the next
+        parts.extend(found)
+        tail = rest
     out: list[tuple[int, float, Table]] = []
     for chain in _chain(parts):
         table = _build(chain)
         if table is not None:
-            top = min(ln.top for ln in chain[0].titles + chain[0].header + chain[0].body)
-            out.append((chain[0].page, top, table))
+            first = (chain[0].titles + chain[0].header + chain[0].body)[0]
+            out.append((first.page, first.top, table))
     return out
 
 

@@ -220,6 +220,7 @@ def body_grid(grid: Grid, body: list[Row], groups: list[Block], nlabels: int) ->
             placed = sorted((seg for seg, _c in r.values), key=lambda s: s.x0)
             for c in range(nlabels, ncols):
                 owners[i][c] = None
+            owners[i].extend([None] * (nlabels + len(placed) - ncols))  # more numbers than columns: all kept
             for k, seg in enumerate(placed):
                 oid = grid.new_owner(seg.text)
                 grid.unsure.add(oid)
