@@ -24,6 +24,7 @@ _FURNITURE = re.compile(
     r"|^\s*\d+\s*/\s*\d+\s*$"
 )
 _DIGITS = re.compile(r"\d+")
+_WORDS = re.compile(r"[^\W\d_]")  # a letter or a Chinese character
 _COLUMN_GAP = 1.0  # ems: a wider gap separates columns
 _WIDE = "\u2003"  # marks a column gap: a plain space in page text, nothing inside a cell
 # Share of the page height, at the top and at the bottom, where furniture may sit.
@@ -56,15 +57,16 @@ def is_furniture(text: str, top: float, bottom: float, page_height: float) -> bo
 
 def running_key(band: str, text: str) -> tuple[str, str]:
     """What a running head or foot keeps from page to page: its band and its text, digits aside."""
-    return band, _DIGITS.sub("#", "".join(text.split()))
+    return band, _DIGITS.sub("#", " ".join(text.split()))
 
 
 def running_heads(lines: list[Line], pages: int) -> set[tuple[str, str]]:
     """Running heads/feet: the same text (digits aside) in the same band on at least two pages
-    and on at least half of them, e.g. `淮安市人民政府文件` or `第 3 页`."""
+    and on at least half of them, e.g. `淮安市人民政府文件` or `第 3 页`. A line of numbers alone
+    is not one (page numbers are furniture already; a table's row of numbers may top two pages)."""
     seen: dict[tuple[str, str], set[int]] = {}
     for ln in lines:
-        if ln.band:
+        if ln.band and _WORDS.search(ln.text):
             seen.setdefault(running_key(ln.band, ln.text), set()).add(ln.page)
     return {key for key, on in seen.items() if len(on) >= 2 and len(on) * 2 >= pages}
 

@@ -22,7 +22,7 @@ rejoined); page numbers and running heads were removed from the lines before.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..grid import Table
 from .cjk import join_lines
@@ -51,6 +51,7 @@ class Part:
     widest: float = float("inf")  # a header word wider than this is prose
     starts_page: bool = False
     ends_page: bool = False
+    origin: tuple[int, float] | None = None  # page and top of its first line, when on the page before
     cells: list[HeaderCell] = field(default_factory=list)
     leaves: list[HeaderCell] | None = None
 
@@ -128,15 +129,23 @@ def _head(part: Part, above: list[BLine], need_header: bool = False) -> int:
         k -= 1
     band = above[k + 1:]
     heads = [x for x, ln in enumerate(band) if _header_line(ln, part.edge, part.widest)]
-    if need_header and not heads:
+    if need_header and (not heads or (part.header and heads[-1] != len(band) - 1)):
         return len(above)
     if heads:
         part.titles = [t for t in band[:heads[0]] if not CONTINUED.match(t.text)]
-        part.header = band[heads[0]: heads[-1] + 1]
+        part.header = band[heads[0]: heads[-1] + 1] + part.header  # a header begun on the page before
         part.body = band[heads[-1] + 1:] + part.body
     else:
         part.body = band + part.body
     return k + 1
+
+
+def _above(lines: list[BLine], first: BLine) -> list[BLine]:
+    """Copies of a page's last lines moved to just above `first` (the next page's first line), so
+    that a header cut by the page break is one band."""
+    shift = first.top - 2 * first.size - lines[-1].bottom
+    return [replace(ln, top=ln.top + shift, bottom=ln.bottom + shift,
+                    segs=[replace(s, top=s.top + shift, bottom=s.bottom + shift) for s in ln.segs]) for ln in lines]
 
 
 def _leaf_texts(part: Part) -> tuple[str, ...]:
@@ -200,8 +209,11 @@ def read_unruled(pages: list[list[BLine]]) -> list[tuple[int, float, Table]]:
     for lines in pages:
         found, rest = find_parts(lines)
         for p in found:
-            if p is found[0] and not p.header and p.starts_page and tail and tail[-1].page == p.page - 1:
-                _head(p, tail, need_header=True)  # a table whose header ends one page, its body the next
+            if p is found[0] and p.starts_page and tail and tail[-1].page == p.page - 1:
+                # a table whose header begins at the foot of one page, its body (or the header's end) on the next
+                k = _head(p, _above(tail, (p.header + p.body)[0]), need_header=True)
+                if k < len(tail):
+                    p.origin = (tail[k].page, tail[k].top)
         parts.extend(found)
         tail = rest
     out: list[tuple[int, float, Table]] = []
@@ -209,7 +221,7 @@ def read_unruled(pages: list[list[BLine]]) -> list[tuple[int, float, Table]]:
         table = _build(chain)
         if table is not None:
             first = (chain[0].titles + chain[0].header + chain[0].body)[0]
-            out.append((first.page, first.top, table))
+            out.append((*(chain[0].origin or (first.page, first.top)), table))
     return out
 
 
