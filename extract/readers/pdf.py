@@ -7,7 +7,9 @@ cells as pdfplumber's `find_tables` did, on rules and characters read through pd
 (pypdfium2), about twenty times faster than pdfminer's content interpreter.
 
 A table broken over pages is joined into one `Table` (see `pdf_grid`); a `续表` caption above the
-continuation does not stop the join. `Document.text` is every page's lines in reading order
+continuation does not stop the join. Tables drawn without rules are read from the characters'
+positions on pages whose lines hold numbers set apart in columns (`pdf_unruled`); all tables come
+in reading order (page, then top). `Document.text` is every page's lines in reading order
 (tables included, as lines), with page numbers and running heads removed.
 
 Errors: damaged, truncated, empty or password-protected files raise `UnreadableError`; a file
