@@ -50,7 +50,8 @@ def main(repeat: int = 5) -> dict[str, float]:
     pages = sum(page_count(data) for _name, data in pdfs)
     for name, data in pdfs:
         status = extract_document(data, name).status
-        if status != "extracted":  # timing a failure would mislead
+        # Timing a failure would mislead; a document read with issues (a failed check) is still read in full.
+        if status not in ("extracted", "extracted_with_issues"):
             raise RuntimeError(f"{name}: {status}")
     html = corpus_html()
 

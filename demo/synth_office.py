@@ -7,7 +7,8 @@ font file needed, not embedded: the reader takes those pages' characters from pd
 a table broken over a page with a merged label cut in two (`split_at_row` for 表三, `breaks`
 for any table) and its header rows repeated or not (`repeat_header`), pages that are only
 pictures (`scanned`), tables pasted as pictures (`tables_as_images`, also for Word), and
-password protection (`user_password` / `owner_password`, encrypted by pypdf).
+password protection (`user_password` / `owner_password`, encrypted by pypdf), and tables drawn
+without rules, numbers and header words aligned left, centre or right, zeros printed blank (`Layout`).
 
 python-docx, reportlab and pypdfium2 are runtime dependencies, pypdf is in the dev extra: they
 are imported only where a PDF or a picture is drawn.
@@ -16,6 +17,7 @@ are imported only where a PDF or a picture is drawn.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -225,12 +227,30 @@ def _break_row(cells: list[Placed], r: int, keep: int, numbers_below: bool = Fal
     return out
 
 
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the tables are drawn. `ruled=False`: no rules at all, the text placed in its columns only (a
+    Word table exported without borders, a table a printer driver converted). `numbers`: the alignment
+    of numbers in their cells, `headers`: of the header words over them (left, center, right); labels
+    are left-aligned. `blank_zeros`: a zero printed as an empty cell, as many reports do."""
+
+    ruled: bool = True
+    numbers: str = "left"
+    headers: str = "left"
+    blank_zeros: bool = False
+
+
 class _Pages:
-    def __init__(self, canvas: Any, page_numbers: bool = False) -> None:
+    def __init__(self, canvas: Any, page_numbers: bool = False, layout: Layout = Layout()) -> None:
         self.c = canvas
         self.y = PAGE_H - MARGIN
         self.page = 1
         self.page_numbers = page_numbers
+        self.layout = layout
+        self.value_col = 0  # the table's first value column: header words from there on
 
     def end_page(self) -> None:
         """The page's running footer (`- 3 -`), drawn below the bottom margin."""
@@ -264,9 +284,9 @@ class _Pages:
             top = tops[p.row]
             h = sum(heights[p.row:p.row + p.rowspan])
             x0, x1 = xs[p.col], xs[p.col + p.colspan]
-            if open_top is None and open_bottom is None:
+            if self.layout.ruled and open_top is None and open_bottom is None:
                 self.c.rect(x0, top - h, x1 - x0, h, stroke=1, fill=0)
-            else:
+            elif self.layout.ruled:
                 self.c.line(x0, top, x0, top - h)
                 self.c.line(x1, top, x1, top - h)
                 if p.row != open_top:
@@ -275,8 +295,15 @@ class _Pages:
                     self.c.line(x0, top - h, x1, top - h)
             lines = _wrap(p.text, x1 - x0)
             y = top - (h - len(lines) * LEADING) / 2 - SIZE
+            align = self.layout.numbers if _NUMBER.match(p.text) else \
+                self.layout.headers if p.col >= self.value_col else "left"
             for ln in lines:
-                self.c.drawString(x0 + PAD, y, ln)
+                if align == "center":
+                    self.c.drawCentredString((x0 + x1) / 2, y, ln)
+                elif align == "right":
+                    self.c.drawRightString(x1 - PAD, y, ln)
+                else:
+                    self.c.drawString(x0 + PAD, y, ln)
                 y -= LEADING
 
     def picture(self, rows: Sequence[Sequence[Span]]) -> None:
@@ -292,6 +319,9 @@ class _Pages:
               repeat_header: bool = False, open_break: bool = False, keep_label: int | None = None,
               numbers_below: bool = False) -> None:
         cells, ncols = place(rows)
+        self.value_col = min((p.col for p in cells if _NUMBER.match(p.text) or not p.text), default=0)
+        if self.layout.blank_zeros:
+            cells = [replace(p, text="") if p.text == "0" else p for p in cells]
         nrows = len(rows)
         if break_before is not None:
             if not 0 < break_before < nrows:
@@ -334,7 +364,7 @@ def render_pdf(rep: SynthReport, *, split_at_row: int | None = None, breaks: Map
                repeat_header: bool = False, open_breaks: bool = False, broken_rows: Mapping[str, int] | None = None,
                numbers_below: bool = False, page_numbers: bool = False, scanned: bool = False, tables_as_images: bool = False,
                user_password: str | None = None, owner_password: str | None = None,
-               algorithm: str = "AES-128") -> bytes:
+               algorithm: str = "AES-128", layout: Layout = Layout()) -> bytes:
     """The report as a ruled-table PDF. 表二 on page 1; 表三 from page 2, with `split_at_row`
     (a row index within 表三, header rows included) starting its next page, where its header
     rows are drawn again with `repeat_header` (Word's "repeat as header row"); 表四 after it.
@@ -348,14 +378,15 @@ def render_pdf(rep: SynthReport, *, split_at_row: int | None = None, breaks: Map
     `scanned`: every page replaced by a picture of it (no text layer); `tables_as_images`: the
     text typed, each table a pasted picture (`split_at_row` is then ignored). A `user_password` is
     needed to open the file; an `owner_password` alone only restricts printing and copying
-    (anyone can open and read it). `algorithm`: pypdf's name (RC4-40, RC4-128, AES-128, AES-256)."""
+    (anyone can open and read it). `algorithm`: pypdf's name (RC4-40, RC4-128, AES-128, AES-256).
+    `layout`: rules or none, the alignment of numbers and header words, zeros printed blank (`Layout`)."""
     from reportlab.pdfgen.canvas import Canvas
 
     _register_font()
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=(PAGE_W, PAGE_H), invariant=1)
     canvas.setTitle(_title(rep))
-    pages = _Pages(canvas, page_numbers)
+    pages = _Pages(canvas, page_numbers, layout)
     intro = _intro(rep)
     pages.line(intro[0], 14.0)
     for line in intro[1:]:

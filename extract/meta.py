@@ -52,12 +52,15 @@ _SIGN_AGENCY = re.compile(r"([\u4e00-\u9fff（）()]{2,40}?)\s*$")
 _SOURCE_LINE = re.compile(r"(?:信息来源|来源|發布機構|发布机构)\s*[:：]\s*([\u4e00-\u9fff（）()]{2,30})")
 
 # Page lines that carry the publication date, best first. 成文/发文 is when it was written, 生成 and
-# 更新 when the page was made or touched: used only when nothing better is printed.
+# 更新 when the page was made or touched: used only when nothing better is printed. A bare 日期/时间
+# is the page's date where it starts a field: at the start of a line or after a gap, or after the
+# page's 来源 field on the same line (`来源：平潭综合实验区管委会办公室 时间：2025-03-10`, whose space a PDF
+# or Word rendering drops between Chinese characters); 统计时间 and 时间段 are the report's period.
 _DATE_VALUE = r"[\s:：|]*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
 _DATE_LABELS = (
     r"发布时间|发布日期|發布時間|發布日期|发表日期|发表时间|公开日期|公開日期|PubDate",
     r"发文日期|成文日期|印发日期",
-    r"(?<![\u4e00-\u9fff])(?:日期|时间)",
+    r"(?<![\u4e00-\u9fff])(?:日期|时间)|(?:来源|來源)\s*[:：][^\n:：]{1,40}?(?<!统计)(?:日期|时间|時間)",
     r"生成日期|更新日期|更新时间|更新時間",
 )
 _DATE_LINES = [re.compile(rf"(?:{labels}){_DATE_VALUE}") for labels in _DATE_LABELS]

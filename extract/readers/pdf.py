@@ -7,7 +7,9 @@ cells as pdfplumber's `find_tables` did, on rules and characters read through pd
 (pypdfium2), about twenty times faster than pdfminer's content interpreter.
 
 A table broken over pages is joined into one `Table` (see `pdf_grid`); a `续表` caption above the
-continuation does not stop the join. `Document.text` is every page's lines in reading order
+continuation does not stop the join. Tables drawn without rules are read from the characters'
+positions on pages whose lines hold numbers set apart in columns (`pdf_unruled`); all tables come
+in reading order (page, then top). `Document.text` is every page's lines in reading order
 (tables included, as lines), with page numbers and running heads removed.
 
 Errors: damaged, truncated, empty or password-protected files raise `UnreadableError`; a file
@@ -20,10 +22,10 @@ operators, forms within forms; `pdfium_page`: objects or characters on a page; m
 from __future__ import annotations
 
 import functools
-import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
@@ -32,8 +34,10 @@ from ..grid import Document, Table
 from . import pdfminer_chars
 from .pdf_grid import Fragment, Piece, build_table, group_fragments
 from .pdf_guard import survey
+from .pdf_layout import BLine, baseline_lines
 from .pdf_rules import find_tables
-from .pdf_text import CharIndex, Line, drop_running_heads, page_lines
+from .pdf_text import CharIndex, Line, page_lines, running_heads, running_key
+from .pdf_unruled import CONTINUED, has_unruled_numbers, read_unruled
 from .pdfium_page import PageContent, read_page
 
 MAX_PAGES = 300
@@ -42,8 +46,6 @@ MIN_TEXT_CHARS = 20  # fewer characters than this in the whole file: no text lay
 _UNMAPPED_SHARE = 0.3  # more characters without a unicode mapping than this share: the text layer is unusable
 _IMAGE_SHARE = 0.05  # an image covering more than this share of a page is body content
 _EOF_WINDOW = 4096  # bytes at the end searched for %%EOF (some writers append a little junk)
-# "续表" / "（续上表）" / "接上表" captions a continued table; it does not end or start one.
-_CONTINUED = re.compile(r"^\s*[（(]?\s*(?:续|接)上?表\s*[0-9一二三四五六七八九十]*\s*[）)]?\s*[：:]?\s*$")
 _META_KEYS = ("Title", "Author", "Subject", "Keywords", "Creator", "Producer", "CreationDate", "ModDate")
 
 
@@ -125,7 +127,7 @@ def _fragments(content: PageContent, pno: int) -> list[Fragment]:
 
 def _mark_page_ends(frag: Fragment, lines: list[Line]) -> None:
     """Whether only furniture lies below (above) the fragment on its page."""
-    page = [ln for ln in lines if ln.page == frag.page and not _CONTINUED.match(ln.text)]
+    page = [ln for ln in lines if ln.page == frag.page and not CONTINUED.match(ln.text)]
     frag.ends_page = not any(ln.top >= frag.box[3] - 1 for ln in page)
     frag.starts_page = not any(ln.bottom <= frag.box[1] + 1 for ln in page)
 
@@ -152,6 +154,36 @@ def _outside(ln: Line, frags: list[Fragment]) -> bool:
     return not any(f.page == ln.page and f.box[1] - 1 <= ln.top and ln.bottom <= f.box[3] + 1 for f in frags)
 
 
+@dataclass(slots=True)
+class _Loose:
+    """A page's characters and ruled tables, kept for the borderless table search."""
+
+    pno: int
+    height: float
+    chars: list[dict[str, Any]]
+    boxes: list[tuple[float, float, float, float]]
+    numbers: bool  # its lines outside ruled tables hold numbers set apart in columns
+
+    def outside(self) -> list[dict[str, Any]]:
+        def inside(ch: dict[str, Any]) -> bool:
+            cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+            return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in self.boxes)
+
+        return [ch for ch in self.chars if not inside(ch)] if self.boxes else self.chars
+
+
+def _unruled_lines(pages: list[_Loose], running: set[tuple[str, str]]) -> list[list[BLine]]:
+    """Baseline lines of the pages that may hold a borderless table (numbers set apart in columns),
+    and of the page before each (where its header may end), running heads and feet left out."""
+    out = []
+    for i, page in enumerate(pages):
+        if not (page.numbers or (i + 1 < len(pages) and pages[i + 1].numbers)):
+            continue
+        lines = baseline_lines(page.outside(), page.pno, page.height)
+        out.append([ln for ln in lines if not (ln.band and running_key(ln.band, ln.text) in running)])
+    return out
+
+
 def read_pdf(data: bytes, *, all_by_pdfminer: bool = False) -> Document:
     """Read a PDF report: tables as grids, text in reading order, title and info dictionary.
     `all_by_pdfminer`: every page's characters from pdfminer, not only those of pages whose
@@ -170,6 +202,7 @@ def read_pdf(data: bytes, *, all_by_pdfminer: bool = False) -> Document:
         doc.meta = _meta(pdf)
         lines: list[Line] = []
         frags: list[Fragment] = []
+        loose: list[_Loose] = []
         chars = 0
         unmapped = 0  # characters without a unicode mapping (pdfminer printed them as (cid:N))
         image_only_pages = 0
@@ -190,8 +223,12 @@ def read_pdf(data: bytes, *, all_by_pdfminer: bool = False) -> Document:
             doc.images_in_body += len(big)
             if big and len(content.chars) < MIN_TEXT_CHARS:
                 image_only_pages += 1
-            frags.extend(_fragments(content, pno))
-            lines.extend(page_lines(content.chars, pno, content.height))
+            page_frags = _fragments(content, pno)
+            frags.extend(page_frags)
+            here = page_lines(content.chars, pno, content.height)
+            lines.extend(here)
+            numbers = has_unruled_numbers([ln.text for ln in here if _outside(ln, page_frags)])
+            loose.append(_Loose(pno, content.height, content.chars, [f.box for f in page_frags], numbers))
             if time.monotonic() - started > TIME_BUDGET:
                 raise TooComplexError(f"PDF took more than {TIME_BUDGET:.0f} s to read (stopped after page {pno} of {npages})")
     if chars < MIN_TEXT_CHARS:
@@ -201,14 +238,22 @@ def read_pdf(data: bytes, *, all_by_pdfminer: bool = False) -> Document:
             f"PDF text layer has no unicode mapping: {unmapped} of {chars} characters are bare glyph ids "
             "((cid:N) codes to pdfminer); needs OCR"
         )
-    if not frags and image_only_pages:
-        raise NeedsOcrError(f"PDF has no ruled table and {image_only_pages} image-only page(s): needs OCR")
-    outside = drop_running_heads([ln for ln in lines if _outside(ln, frags)], npages)
+    outside_all = [ln for ln in lines if _outside(ln, frags)]
+    running = running_heads(outside_all, npages)
+    outside = [ln for ln in outside_all if not (ln.band and running_key(ln.band, ln.text) in running)]
     kept = {id(ln) for ln in outside}
     lines = [ln for ln in lines if id(ln) in kept or not _outside(ln, frags)]
     for frag in frags:
         _mark_page_ends(frag, outside)
-    doc.tables = [build_table(group, i) for i, group in enumerate(group_fragments(frags))]
+    placed = [(group[0].page, group[0].box[1], build_table(group, 0)) for group in group_fragments(frags)]
+    if any(page.numbers for page in loose):
+        placed += read_unruled(_unruled_lines(loose, running))
+    if not placed and image_only_pages:
+        raise NeedsOcrError(f"PDF has no ruled table and {image_only_pages} image-only page(s): needs OCR")
+    placed.sort(key=lambda p: (p[0], p[1]))
+    doc.tables = [table for _page, _top, table in placed]
+    for i, table in enumerate(doc.tables):
+        table.index = i
     doc.text = "\n".join(ln.text for ln in lines)
     doc.title = _title(lines)
     return doc

@@ -101,19 +101,32 @@ def _nearest(v: float, centers: list[float]) -> int:
     return i
 
 
-class _Grid:
-    """Owner ids per position; one owner per printed cell."""
+class Grid:
+    """Owner ids per position; one owner per printed cell.
+
+    Tables read without rules (`pdf_unruled`) add two kinds of owner: fillers, label positions no
+    printed cell covers (emitted as empty span copies, so that the mapper never reads them as
+    blank values), and unsure values, numbers whose column is not known (their row is emitted
+    with its printed cells only, so that the mapper places them by the identities or flags them).
+    """
 
     def __init__(self, ncols: int) -> None:
         self.ncols = ncols
         self.rows: list[list[int]] = []
         self.texts: list[str] = []
         self.runs_on: list[bool] = []
+        self.fillers: set[int] = set()
+        self.unsure: set[int] = set()
 
     def new_owner(self, text: str, runs_on: bool = False) -> int:
         self.texts.append(text)
         self.runs_on.append(runs_on)
         return len(self.texts) - 1
+
+    def filler(self) -> int:
+        oid = self.new_owner("")
+        self.fillers.add(oid)
+        return oid
 
     def row_signature(self, row: list[int]) -> tuple[str, ...]:
         out: list[str] = []
@@ -125,13 +138,15 @@ class _Grid:
         return tuple(out)
 
     def replace(self, old: int, new: int) -> None:
+        if old in self.unsure:
+            self.unsure.add(new)
         for row in self.rows:
             for c, oid in enumerate(row):
                 if oid == old:
                     row[c] = new
 
 
-def _local_rows(grid: _Grid, frag: Fragment, xs: list[float]) -> list[list[int]]:
+def _local_rows(grid: Grid, frag: Fragment, xs: list[float]) -> list[list[int]]:
     ys = _cluster([p.box[1] for p in frag.pieces] + [p.box[3] for p in frag.pieces], Y_TOL)
     nrows = max(len(ys) - 1, 0)
     local = [[-1] * grid.ncols for _ in range(nrows)]
@@ -152,7 +167,7 @@ def _local_rows(grid: _Grid, frag: Fragment, xs: list[float]) -> list[list[int]]
     return local
 
 
-def _drop_repeated_header(grid: _Grid, local: list[list[int]]) -> list[list[int]]:
+def _drop_repeated_header(grid: Grid, local: list[list[int]]) -> list[list[int]]:
     k = 0
     while k < len(local) - 1 and k < len(grid.rows):
         sig = grid.row_signature(local[k])
@@ -174,7 +189,7 @@ def _extent(row: list[int], c: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _rejoin_split_labels(grid: _Grid, b: int) -> None:
+def _rejoin_split_labels(grid: Grid, b: int) -> None:
     """Glue label cells broken by the page break between grid rows b-1 and b.
 
     Only a cell with the same column extent as the label above it, left of a more specific
@@ -206,7 +221,7 @@ def _rejoin_split_labels(grid: _Grid, b: int) -> None:
         c = hi + 1
 
 
-def _rejoin_split_row(grid: _Grid, b: int) -> None:
+def _rejoin_split_row(grid: Grid, b: int) -> None:
     """Merge grid row b into row b-1 when one printed row was broken by the page break.
 
     Word lets a row break across pages: the label's last lines go on to the next page, in a
@@ -258,7 +273,7 @@ def _rejoin_split_row(grid: _Grid, b: int) -> None:
 def build_table(frags: list[Fragment], index: int) -> Table:
     """One printed table from its page fragments, spans expanded."""
     xs = _cluster([e for f in frags for p in f.pieces for e in (p.box[0], p.box[2])], X_TOL)
-    grid = _Grid(max(len(xs) - 1, 0))
+    grid = Grid(max(len(xs) - 1, 0))
     for i, frag in enumerate(frags):
         local = _local_rows(grid, frag, xs)
         if i > 0:
@@ -266,14 +281,30 @@ def build_table(frags: list[Fragment], index: int) -> Table:
         start = len(grid.rows)
         grid.rows.extend(local)
         if i > 0:
-            _rejoin_split_row(grid, start)
-            _rejoin_split_labels(grid, start)
+            join_pages(grid, start)
+    return to_table(grid, index, frags[0].page)
+
+
+def join_pages(grid: Grid, start: int) -> None:
+    """Rejoin what a page break cut between grid rows start-1 and start (a continuation's rows were
+    appended from `start`)."""
+    _rejoin_split_row(grid, start)
+    _rejoin_split_labels(grid, start)
+
+
+def to_table(grid: Grid, index: int, page: int) -> Table:
+    """The grid as a Table: an owner's first position holds its text, the others are span copies
+    (fillers are empty span copies). A row holding an unsure value keeps only its printed cells."""
     seen: set[int] = set()
     rows: list[list[SourceCell]] = []
     for r, row in enumerate(grid.rows):
         out: list[SourceCell] = []
-        for c, oid in enumerate(row):
-            out.append(SourceCell(grid.texts[oid], r, c, span_copy=oid in seen))
+        unsure = any(oid in grid.unsure for oid in row)
+        for oid in row:
+            if unsure and not grid.texts[oid]:
+                continue
+            copy = oid in seen or oid in grid.fillers
+            out.append(SourceCell(grid.texts[oid], r, len(out), span_copy=copy))
             seen.add(oid)
         rows.append(out)
-    return Table(rows=rows, index=index, kind="grid", page=frags[0].page)
+    return Table(rows=rows, index=index, kind="grid", page=page)

@@ -24,6 +24,7 @@ _FURNITURE = re.compile(
     r"|^\s*\d+\s*/\s*\d+\s*$"
 )
 _DIGITS = re.compile(r"\d+")
+_WORDS = re.compile(r"[^\W\d_]")  # a letter or a Chinese character
 _COLUMN_GAP = 1.0  # ems: a wider gap separates columns
 _WIDE = "\u2003"  # marks a column gap: a plain space in page text, nothing inside a cell
 # Share of the page height, at the top and at the bottom, where furniture may sit.
@@ -54,15 +55,26 @@ def is_furniture(text: str, top: float, bottom: float, page_height: float) -> bo
     return bool(_FURNITURE.match(text)) and band_of(top, bottom, page_height) != ""
 
 
-def drop_running_heads(lines: list[Line], pages: int) -> list[Line]:
-    """Lines without running heads/feet: the same text (digits aside) in the same band on
-    at least two pages and on at least half of them, e.g. `淮安市人民政府文件` or `第 3 页`."""
+def running_key(band: str, text: str) -> tuple[str, str]:
+    """What a running head or foot keeps from page to page: its band and its text, digits aside."""
+    return band, _DIGITS.sub("#", " ".join(text.split()))
+
+
+def running_heads(lines: list[Line], pages: int) -> set[tuple[str, str]]:
+    """Running heads/feet: the same text (digits aside) in the same band on at least two pages
+    and on at least half of them, e.g. `淮安市人民政府文件` or `第 3 页`. A line of numbers alone
+    is not one (page numbers are furniture already; a table's row of numbers may top two pages)."""
     seen: dict[tuple[str, str], set[int]] = {}
     for ln in lines:
-        if ln.band:
-            seen.setdefault((ln.band, _DIGITS.sub("#", ln.text)), set()).add(ln.page)
-    running = {key for key, on in seen.items() if len(on) >= 2 and len(on) * 2 >= pages}
-    return [ln for ln in lines if not (ln.band and (ln.band, _DIGITS.sub("#", ln.text)) in running)]
+        if ln.band and _WORDS.search(ln.text):
+            seen.setdefault(running_key(ln.band, ln.text), set()).add(ln.page)
+    return {key for key, on in seen.items() if len(on) >= 2 and len(on) * 2 >= pages}
+
+
+def drop_running_heads(lines: list[Line], pages: int) -> list[Line]:
+    """Lines without running heads/feet (`running_heads`)."""
+    running = running_heads(lines, pages)
+    return [ln for ln in lines if not (ln.band and running_key(ln.band, ln.text) in running)]
 
 
 def _inside(ch: dict[str, Any], box: Box) -> bool:
@@ -71,7 +83,7 @@ def _inside(ch: dict[str, Any], box: Box) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
-def _line_text(chars: Sequence[dict[str, Any]]) -> str:
+def line_text(chars: Sequence[dict[str, Any]]) -> str:
     """Characters of one line, left to right, with a space for each gap.
 
     A gap of a quarter em between Latin characters is a word space; between CJK characters it
@@ -137,7 +149,7 @@ def cell_in_box(chars: Sequence[dict[str, Any]], box: Box) -> tuple[str, bool]:
     past the cell's foot: a row broken across a page)."""
     inside = [c for c in chars if _inside(c, box)]
     lines = group_lines(inside)
-    text = join_lines([_line_text(line).replace(_WIDE, "") for line in lines])
+    text = join_lines([line_text(line).replace(_WIDE, "") for line in lines])
     if not lines:
         return text, False
     last = lines[-1]
@@ -174,7 +186,7 @@ def page_lines(chars: Sequence[dict[str, Any]], page: int, page_height: float) -
     """The page's visual lines, furniture removed, spaces between CJK characters squeezed out."""
     out: list[Line] = []
     for line in group_lines(chars):
-        text = squeeze(_line_text(line).strip()).replace(_WIDE, " ")
+        text = squeeze(line_text(line).strip()).replace(_WIDE, " ")
         top = min(c["top"] for c in line)
         bottom = max(c["bottom"] for c in line)
         if not text or is_furniture(text, top, bottom, page_height):

@@ -71,6 +71,16 @@ def test_uploader_in_the_metadata_box_is_not_the_agency() -> None:
     ("生成日期: | 2024-01-05 |", "2024-01-05"),
     ("来源:马港镇人民政府 日期:2025-01-06 11:29", "2025-01-06"),
     ("统计日期:2023-01-30", None),  # not a page date
+    # The Pingtan portal's byline (shared corpus, html_2025_fujian_pingtan_gov.html) as its HTML prints it and as
+    # its PDF and Word renderings read (the space between 办公室 and 时间 dropped between Chinese characters).
+    ("来源：平潭综合实验区管委会办公室 时间：2026-03-10 12:56", "2026-03-10"),
+    ("来源：平潭综合实验区管委会办公室时间：2025-03-1015:35", "2025-03-10"),
+    ("来源:区人民政府办公室 时间:2017-01-12 10:01", "2017-01-12"),  # the corpus's 2016 平潭 page
+    ("时间:2026-01-26 09:42来源:海城市西四镇", "2026-01-26"),  # tests/fixtures/real, 西四镇
+    ("统计时间：2024-01-01至2024-12-31", None),  # the report's period, not the page's date
+    ("时间段：2024-01-01至2024-12-31", None),
+    ("来源：某县统计局 统计时间：2024-01-01至2024-12-31", None),
+    ("本年度统计时间为2024年1月1日至2024年12月31日", None),
 ])
 def test_publication_date_lines(head: str, published: str | None) -> None:
     meta = read_meta(f"某县审计局2022年政府信息公开工作年度报告\n{head}\n一、总体情况", None, {})
