@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from gongkai import schema
 from gongkai.model import Cell, CellState, Check, CheckStatus
@@ -20,6 +20,7 @@ _KEY = tuple[str, str, str, str]
 _ZERO = Decimal(0)
 
 
+@lru_cache(maxsize=4096)  # a function of the number alone (1.0 and 1 print alike), and few numbers repeat often
 def _fmt(v: Decimal) -> str:
     return str(int(v)) if v == v.to_integral_value() else str(v.normalize())
 
@@ -73,10 +74,10 @@ def check_identities(cells: dict[_KEY, Cell], versions: dict[str, str]) -> list[
 def _evaluate(rule: _Rule, cells: dict[_KEY, Cell]) -> Check:
     ident = rule.ident
     t = ident.table
-    got = list(map(cells.get, rule.keys))
-    present = [c for c in got if c is not None]
-    if len(present) < len(got):
-        missing = [n for n, c in zip(rule.names, got, strict=True) if c is None]
+    try:  # the common case: every cell printed
+        present = [cells[k] for k in rule.keys]
+    except KeyError:
+        missing = [n for n, k in zip(rule.names, rule.keys, strict=True) if k not in cells]
         return Check(ident.rule, t, CheckStatus.NOT_ASSESSABLE, None, None, list(rule.names),
                      f"{ident.description}; not printed: {', '.join(missing)}")
     # (`is None` tests throughout: comparing a Decimal with None goes through the numbers ABCs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import attrgetter
 
 from gongkai import schema
@@ -20,7 +21,7 @@ from .cells import is_blank, parse_cell
 from .grid import Document, SourceCell, Table
 
 
-@dataclass
+@dataclass(slots=True)  # one per printed cell: slots make them cheaper to build
 class Token:
     text: str
     ref: str
@@ -31,7 +32,7 @@ class Token:
     full_line: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     labels: list[Token] = field(default_factory=list)
     values: list[Token] = field(default_factory=list)
@@ -70,9 +71,15 @@ _ROW_NUMBER = re.compile(r"^\d{1,2}[.．、]$")
 
 
 def _is_value(cell: SourceCell) -> bool:
-    if cell.glued or parse_cell(cell.text).state is not CellState.TEXT:
+    return cell.glued or _value_text(cell.text)
+
+
+@lru_cache(maxsize=16384)
+def _value_text(text: str) -> bool:
+    """Cached: a report prints a few short texts ("0", "1", "") in most of its cells."""
+    if parse_cell(text).state is not CellState.TEXT:
         return True
-    t = nfkc(cell.text).strip()
+    t = nfkc(text).strip()
     return bool(_VALUE_LIKE.match(t)) and not _ROW_NUMBER.match(t)
 
 
