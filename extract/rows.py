@@ -70,13 +70,10 @@ _VALUE_LIKE = re.compile(r"^[+\-]?\d[\d\s.,eE]*$")
 _ROW_NUMBER = re.compile(r"^\d{1,2}[.．、]$")
 
 
-def _is_value(cell: SourceCell) -> bool:
-    return cell.glued or _value_text(cell.text)
-
-
 @lru_cache(maxsize=16384)
 def _value_text(text: str) -> bool:
-    """Cached: a report prints a few short texts ("0", "1", "") in most of its cells."""
+    """Whether a cell printing `text` is a value cell (a glued run always is). Cached: a report prints
+    a few short texts ("0", "1", "") in most of its cells."""
     if parse_cell(text).state is not CellState.TEXT:
         return True
     t = nfkc(text).strip()
@@ -116,7 +113,7 @@ def rows_of(doc: Document) -> list[Row]:
             for cell in grid_row:
                 if cell.span_copy:
                     continue
-                value = _is_value(cell)
+                value = cell.glued or _value_text(cell.text)
                 tok = Token(cell.text, f"{prefix}{cell.row}{sep}{cell.col}", cell.glued, value, full)
                 if value:
                     cur.values.append(tok)
