@@ -18,7 +18,7 @@ from gongkai.normalize import compact, nfkc
 
 from .budget import check
 from .cells import is_blank, parse_cell
-from .grid import Document, SourceCell, Table
+from .grid import Document, Table
 
 
 @dataclass(slots=True)  # one per printed cell: slots make them cheaper to build
@@ -72,7 +72,7 @@ _ROW_NUMBER = re.compile(r"^\d{1,2}[.．、]$")
 
 @lru_cache(maxsize=16384)
 def _value_text(text: str) -> bool:
-    """Whether a cell printing `text` is a value cell (a glued run always is). Cached: a report prints
+    """Whether a cell printing `text` is a value cell (a glued run is one whatever it prints). Cached: a report prints
     a few short texts ("0", "1", "") in most of its cells."""
     if parse_cell(text).state is not CellState.TEXT:
         return True
