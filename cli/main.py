@@ -208,6 +208,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     except (NoRawStoreError, EmptyReleaseError, CorruptStateError) as e:
         print(f"build: {e}", file=sys.stderr)
         return 2
+    if s.inputs_unchanged:
+        print(f"build: release unchanged: {s.reports} reports from {s.agencies} agencies ({s.documents_read} documents)"
+              f" -> {where / 'release'} (unchanged): same records, raw store, extractor and build code as release "
+              f"{s.release_id}, nothing read or written (--force rebuilds)")
+        return 0
     state = "unchanged" if s.unchanged else f"release {s.release_id}"
     print(f"build: {s.reports} reports from {s.agencies} agencies ({s.documents_read} documents) -> "
           f"{where / 'release'} ({state})")
