@@ -37,7 +37,7 @@ from .identity import Choice, choose, compare_copies
 from .parquet import TableFile, conform, digest, from_rows
 from .staging import BUCKETS, Route, Staging
 from .summary import codebook_rows
-from .tables import STAGE_SCHEMAS, DocMeta, Provenance, stage_document
+from .tables import STAGE_CODED, STAGE_SCHEMAS, DocMeta, Provenance, stage_document
 from .views import agency_rows, alias_rows, docs_views
 
 FILE_ROWS = 1_000_000  # staged rows per file of a split table: one file per year until a year outgrows it
@@ -85,7 +85,7 @@ def build(data_dir: Path, items: Iterable[tuple[ExtractResult, Provenance]], *, 
     work = data_dir / ".build"
     for stale in work.glob("staging-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    staging = Staging(work / f"staging-{os.getpid()}", STAGE_SCHEMAS)
+    staging = Staging(work / f"staging-{os.getpid()}", STAGE_SCHEMAS, STAGE_CODED)
     writer: rel.ReleaseWriter | None = None
     try:
         agencies = Registry()
