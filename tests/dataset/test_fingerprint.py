@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cli.pipeline import build_records, ingest
+from cli.pipeline import build_records, ingest, remember_sources
+from crawler.sites import Source
 from dataset import fingerprint
 from extract.run import extract_store
 from gongkai.store import RawStore
@@ -112,3 +113,14 @@ def test_a_record_changed_in_place_cannot_fool_the_fingerprint(built: Path) -> N
     assert not s.inputs_unchanged and not s.unchanged
     apps = pd.read_parquet(built / "release" / "applications")
     assert (apps["value"] == float(new)).any()
+
+
+def test_the_registry_sources_and_a_deleted_record_rebuild(built: Path) -> None:
+    remember_sources(built, [Source("某县", "http://x.gov.cn/", agency="某县人民政府")])  # place evidence
+    assert not build_records(built, "A")[0].inputs_unchanged
+    assert build_records(built, "A")[0].inputs_unchanged
+    with RawStore(built) as store:
+        doc = next(store.iter_documents())
+    RecordStore(built).path(record_key(doc.sha256, doc.content_type), "A").unlink()
+    s, results = build_records(built, "A")
+    assert not s.inputs_unchanged and results.missing == 1  # published as unreadable, never skipped
