@@ -17,6 +17,7 @@ from cli.pipeline import build_records, ingest, remember_sources
 from crawler.sites import Source
 from dataset import fingerprint
 from extract.run import extract_store
+from gongkai.model import ExtractResult
 from gongkai.store import RawStore
 from gongkai.store.records import RecordStore, record_key
 from tests.conftest import DOCS
@@ -45,7 +46,12 @@ def test_unchanged_inputs_read_no_record_and_write_nothing(built: Path, monkeypa
     before = _snapshot(built)
     reads: list[str] = []
     get = RecordStore.get
-    monkeypatch.setattr(RecordStore, "get", lambda self, key, version: reads.append(key) or get(self, key, version))
+
+    def counted(self: RecordStore, key: str, version: str) -> ExtractResult | None:
+        reads.append(key)
+        return get(self, key, version)
+
+    monkeypatch.setattr(RecordStore, "get", counted)
     s, _ = build_records(built, "A")
     assert s.inputs_unchanged and s.unchanged and s.files_written == 0
     assert (s.reports, s.agencies, s.documents_read) == (2, 2, 2) and s.release_id == (built / "release").resolve().name
