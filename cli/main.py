@@ -93,7 +93,8 @@ def _extract_stage(data_dir: Path, args: argparse.Namespace) -> int:
                       retry_failed=args.retry_failed, engine=args.engine, scheduler=args.scheduler,
                       batch_size=args.batch_size)
     retried = f" ({s.retried} retried)" if s.retried else ""
-    print(f"extract: {s.documents} documents, {s.up_to_date} up to date, {s.extracted} extracted{retried}"
+    copies = f" ({s.same_bytes} of them the same bytes as another URL's)" if s.same_bytes else ""
+    print(f"extract: {s.documents} documents, {s.up_to_date} up to date{copies}, {s.extracted} extracted{retried}"
           f" -> {data_dir / 'records' / s.version}")
     if s.statuses:
         print("  statuses of those extracted: " + ", ".join(f"{k}: {v}" for k, v in s.statuses.items()))
