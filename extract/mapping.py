@@ -186,6 +186,9 @@ def _lines(out: Mapped, table: str, rows: list[Row], form: tuple[schema.Row, ...
                                                                           len(row.values) < width):
             carried = ""
             continue  # blank cells between header words
+        if labels.is_block_heading(row.own_text) and all(is_blank(t.text) for t in row.values):
+            carried = ""
+            continue  # a block's heading printed as a row of empty cells (第二十条第(一)项 | |||), no data
         if table == "applications" and placement.is_filler(row, width):
             carried = ""
             continue

@@ -83,3 +83,19 @@ def test_printed_legal_entity_subtotal_column() -> None:
     t3d = [c for c in r.checks if c.rule == "T3-D"]
     assert len(t3d) == 25 and all(c.status is CheckStatus.PASS for c in t3d)
     assert {k: c.value for k, c in cells.items() if k[3] != "legal_entity_subtotal"} == rep.values
+
+
+def test_block_heading_printed_as_a_row_of_empty_cells_is_a_heading() -> None:
+    """tests/fixtures/real, the 高新区社会发展局 2022 excerpt: one cell per line, each block heading printed as
+    `第二十条第(一)项 | |||`. The heading is no row of the form (no unknown_row), and the cells the report prints empty
+    (`|` lines) stay blank beside the one value it prints."""
+    text = ("二、主动公开政府信息情况\n第二十条第(一)项 | |||\n信息内容 |\n本年制发件数 |\n本年废止件数 |\n现行有效件数 |\n"
+            "规章 |\n|\n|\n|\n规范性文件 |\n|\n|\n|\n第二十条第(五)项 | |||\n信息内容 |\n本年处理决定数量 | ||\n行政许可 |\n| ||\n"
+            "第二十条第(六)项 | |||\n信息内容 |\n本年处理决定数量 | ||\n行政处罚 |\n3 | ||\n行政强制 |\n| ||\n")
+    r = extract_document(text.encode(), "x.txt")
+    cells = {c.key[2:]: c for c in r.cells if not c.derived and c.key[0] == "active_disclosure"}
+    assert not [e.message for e in r.errors if e.code == "unknown_row"]
+    assert cells[("admin_penalty", "decisions")].value == 3
+    assert all(cells[k].value is None and not cells[k].flags for k in
+               [("regulations", "issued_count"), ("normative_documents", "in_force_count"),
+                ("admin_licensing", "decisions"), ("admin_coercion", "decisions")])
