@@ -99,3 +99,19 @@ def test_block_heading_printed_as_a_row_of_empty_cells_is_a_heading() -> None:
     assert all(cells[k].value is None and not cells[k].flags for k in
                [("regulations", "issued_count"), ("normative_documents", "in_force_count"),
                 ("admin_licensing", "decisions"), ("admin_coercion", "decisions")])
+
+
+def test_a_blank_before_trailing_fillers_is_not_taken_for_a_cell_once_a_value_is_missing() -> None:
+    """tests/fixtures/real, 昌图 2021 (one cell per line): `政府集中采购 |` `0 |` `0 |` then five `|` lines after the row.
+    Read as printed, both cells are 0. With one value line gone the row's second cell cannot be told from the fillers:
+    the amount must not come out blank without a flag."""
+    head = ("二、主动公开政府信息情况\n第二十条第(一)项 |\n信息内容 |\n本年新制作数量 |\n本年新公开数量 |\n对外公开总数量 |\n"
+            "规章 |\n0 |\n0 |\n0 |\n规范性文件 |\n0 |\n0 |\n0 |\n第二十条第(九)项 |\n信息内容 |\n采购项目数量 |\n采购总金额 |\n"
+            "政府集中采购 |\n")
+    tail = "|\n|\n|\n|\n|\n三、收到和处理政府信息公开申请情况\n"
+    key = ("active_disclosure", "art20_9", "gov_procurement")
+    whole = {c.key[3]: c for c in extract_document((head + "0 |\n0 |\n" + tail).encode(), "x.txt").cells if c.key[:3] == key}
+    assert [whole[k].value for k in ("procurement_items", "procurement_amount")] == [0, 0]
+    cut = {c.key[3]: c for c in extract_document((head + "0 |\n" + tail).encode(), "x.txt").cells if c.key[:3] == key}
+    amount = cut.get("procurement_amount")
+    assert amount is None or amount.value is not None or amount.flags
