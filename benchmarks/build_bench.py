@@ -1,4 +1,5 @@
-"""Build time and peak memory at 1,000, 10,000 and 50,000 synthetic reports, and an unchanged rebuild.
+"""Build time and peak memory at 1,000, 10,000 and 50,000 synthetic reports; at 10,000, the rebuilds
+through `gongkai build`'s own path (raw store + records store): unchanged, forced, one new document.
 
 Reports are made as extraction results directly (the project's generator: values → cells → derived
 cells and checks), so this measures the build step alone. 400 distinct reports are generated and
@@ -20,14 +21,19 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from cli.pipeline import build_records
 from dataset.build import build
 from dataset.tables import Provenance
 from demo import synth
 from extract import checks as checks_mod
+from extract.run import extract_store
 from gongkai import schema
 from gongkai.model import Cell, CellState, ExtractResult, ExtractStatus
+from gongkai.store import RawStore
+from gongkai.store.records import RecordStore, record_key
 
 SIZES = (1000, 10000, 50000)
+REBUILD_AT = 10000
 TEMPLATES = 400
 YEARS = (2021, 2022, 2023, 2024)
 
@@ -49,9 +55,9 @@ def _templates(seed: int = 1) -> list[ExtractResult]:
     return out
 
 
-def synthetic_results(n: int, seed: int = 1) -> Iterator[tuple[ExtractResult, Provenance]]:
+def synthetic_results(n: int, seed: int = 1, skip: int = 0) -> Iterator[tuple[ExtractResult, Provenance]]:
     templates = _templates(seed)
-    for i in range(n):
+    for i in range(skip, n):
         agency, year = f"示例单位{i // len(YEARS):06d}", YEARS[i % len(YEARS)]
         result = dataclasses.replace(templates[i % TEMPLATES], agency=agency, year=year, sha256=f"{i:064x}",
                                      published=f"{year + 1}-01-20", title=f"{agency}{year}年政府信息公开工作年度报告")
@@ -66,29 +72,68 @@ def _one(n: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as d:
         t = time.perf_counter()
         s = build(Path(d), synthetic_results(n))
-        first = time.perf_counter() - t
-        peak_first = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        t = time.perf_counter()
-        again = build(Path(d), synthetic_results(n))
-        rebuild = time.perf_counter() - t
-        assert again.unchanged and again.files_written == 0
+        took = time.perf_counter() - t
         release = Path(d) / "release"
         files = sum(1 for p in release.resolve().rglob("*.parquet"))
         size = _size(release.resolve())
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"reports": s.reports, "build_s": first, "rebuild_s": rebuild, "peak_mb": peak_mb,
-            "peak_first_mb": peak_first, "files": files, "release_mb": size / 2**20}
+    return {"reports": s.reports, "build_s": took, "peak_mb": peak_mb, "files": files, "release_mb": size / 2**20}
 
 
-def main(sizes: tuple[int, ...] = SIZES) -> None:
-    results = []
-    for n in sizes:
-        out = subprocess.run([sys.executable, "-m", "benchmarks.build_bench", "--one", str(n)],
-                             capture_output=True, text=True, check=True)
-        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+VERSION = "bench"
+
+
+def _store(data: Path, results: Iterator[tuple[ExtractResult, Provenance]]) -> None:
+    """The synthetic reports as a crawl leaves them: captures in the raw store, records beside it."""
+    records = RecordStore(data)
+    with RawStore(data) as store:
+        for result, prov in results:
+            doc = store.add(prov.url, f"<p>{prov.url}</p>".encode(), headers={"Content-Type": "text/html"},
+                            fetched_at=prov.fetched_at, kind="report")
+            records.put(record_key(doc.sha256, doc.content_type), VERSION,
+                        dataclasses.replace(result, sha256=doc.sha256))
+
+
+def _records_one(n: int) -> dict[str, float]:
+    """`gongkai build`'s path at n reports (raw store + records store): the first build, an unchanged
+    rebuild (known from the fingerprint), a forced full rebuild that finds nothing changed, and the
+    build after one new document."""
+    with tempfile.TemporaryDirectory() as d:
+        data = Path(d)
+        _store(data, synthetic_results(n))
+        out: dict[str, float] = {"reports": n}
+        for label, force in (("first_s", False), ("unchanged_s", False), ("forced_s", True)):
+            t = time.perf_counter()
+            s, _ = build_records(data, VERSION, force=force)
+            out[label] = time.perf_counter() - t
+            assert s.inputs_unchanged == (label == "unchanged_s"), label
+        t = time.perf_counter()
+        up = extract_store(data, version=VERSION)  # what `gongkai build` runs first: nothing to extract
+        out["extract_scan_s"] = time.perf_counter() - t
+        assert up.extracted == 0 and up.up_to_date == n
+        extra = next(iter(synthetic_results(n + 1, skip=n)))
+        _store(data, iter([extra]))
+        t = time.perf_counter()
+        s, _ = build_records(data, VERSION)
+        out["one_new_s"] = time.perf_counter() - t
+        assert not s.inputs_unchanged and s.reports == n + 1
+    return out
+
+
+def _run(*args: str) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-m", "benchmarks.build_bench", *args], capture_output=True, text=True)
+    if out.returncode != 0:  # never a silent gap in `make bench`
+        raise RuntimeError(f"build_bench {' '.join(args)} failed:\n{out.stderr[-3000:]}")
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main(sizes: tuple[int, ...] = SIZES, rebuild_at: int = REBUILD_AT) -> None:
+    results = [_run("--one", str(n)) for n in sizes]
     for r in results:
-        print(f"{int(r['reports']):6d} reports: build {r['build_s']:6.1f} s, unchanged rebuild {r['rebuild_s']:5.1f} s, "
-              f"peak RSS {r['peak_mb']:5.0f} MB, {int(r['files'])} Parquet files ({r['release_mb']:.0f} MB with CSV)")
+        print(f"{int(r['reports']):6d} reports: build {r['build_s']:6.1f} s ({1000 * r['build_s'] / r['reports']:.2f} ms"
+              f"/report), peak RSS {r['peak_mb']:5.0f} MB, {int(r['files'])} Parquet files "
+              f"({r['release_mb']:.0f} MB with CSV)")
     if len(results) >= 2:
         a, b = results[-2], results[-1]
         per_report = (b["build_s"] - a["build_s"]) / (b["reports"] - a["reports"])
@@ -99,10 +144,18 @@ def main(sizes: tuple[int, ...] = SIZES) -> None:
         growth = (b["peak_mb"] - a["peak_mb"]) / (b["reports"] - a["reports"])
         print(f"extrapolated to {n:,} reports (linear from the last two sizes): build {est / 60:.0f} min, "
               f"peak RSS {b['peak_mb'] + growth * (n - b['reports']):.0f} MB")
+    r = _run("--records", str(rebuild_at))
+    print(f"{rebuild_at} reports from the raw store and records (gongkai build's path): first build "
+          f"{r['first_s']:.1f} s, unchanged rebuild {r['unchanged_s']:.2f} s (fingerprint: no record read, nothing "
+          f"written), forced full rebuild {r['forced_s']:.1f} s (finds nothing changed), after one new document "
+          f"{r['one_new_s']:.1f} s; the extract stage `gongkai build` runs first finds nothing to extract in "
+          f"{r['extract_scan_s']:.1f} s")
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--one":
         print(json.dumps(_one(int(sys.argv[2]))))
+    elif len(sys.argv) == 3 and sys.argv[1] == "--records":
+        print(json.dumps(_records_one(int(sys.argv[2]))))
     else:
         main()

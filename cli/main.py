@@ -93,7 +93,8 @@ def _extract_stage(data_dir: Path, args: argparse.Namespace) -> int:
                       retry_failed=args.retry_failed, engine=args.engine, scheduler=args.scheduler,
                       batch_size=args.batch_size)
     retried = f" ({s.retried} retried)" if s.retried else ""
-    print(f"extract: {s.documents} documents, {s.up_to_date} up to date, {s.extracted} extracted{retried}"
+    copies = f" ({s.same_bytes} of them the same bytes as another URL's)" if s.same_bytes else ""
+    print(f"extract: {s.documents} documents, {s.up_to_date} up to date{copies}, {s.extracted} extracted{retried}"
           f" -> {data_dir / 'records' / s.version}")
     if s.statuses:
         print("  statuses of those extracted: " + ", ".join(f"{k}: {v}" for k, v in s.statuses.items()))
@@ -208,6 +209,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     except (NoRawStoreError, EmptyReleaseError, CorruptStateError) as e:
         print(f"build: {e}", file=sys.stderr)
         return 2
+    if s.inputs_unchanged:
+        print(f"build: release unchanged: {s.reports} reports from {s.agencies} agencies ({s.documents_read} documents)"
+              f" -> {where / 'release'} (unchanged): same records, raw store, extractor and build code as release "
+              f"{s.release_id}, nothing read or written (--force rebuilds)")
+        return 0
     state = "unchanged" if s.unchanged else f"release {s.release_id}"
     print(f"build: {s.reports} reports from {s.agencies} agencies ({s.documents_read} documents) -> "
           f"{where / 'release'} ({state})")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from crawler.sites import Source
 from dataset.build import BuildSummary, Progress, build
+from dataset.fingerprint import store_digest
 from dataset.tables import Provenance
 from gongkai.model import ExtractResult, Issue
 from gongkai.store import RawStore
@@ -152,8 +153,10 @@ def build_records(data_dir: Path, version: str, *, force: bool = False, csv_bom:
                   progress: Progress | None = None) -> tuple[BuildSummary, StoredResults]:
     """The build from the records store alone (never a body); the StoredResults says what it lacked."""
     results = StoredResults(data_dir, version)
+    # taken before the records are read: a record written meanwhile makes the next build look again
+    inputs = store_digest(data_dir, version, files=(SOURCES_FILE,), code=(Path(__file__),))
     summary = build(data_dir, extracted(data_dir, version, results), force=force, csv_bom=csv_bom,
-                    progress=progress, total=_documents(data_dir))
+                    progress=progress, total=_documents(data_dir), inputs=inputs)
     return summary, results
 
 

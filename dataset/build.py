@@ -20,12 +20,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from gongkai.model import ExtractResult, ExtractStatus, Issue
 
+from . import fingerprint
 from . import release as rel
 from .agencies import Registry
 from .arrow import CELL_TABLES, SPLIT
@@ -35,7 +37,7 @@ from .identity import Choice, choose, compare_copies
 from .parquet import TableFile, conform, digest, from_rows
 from .staging import BUCKETS, Route, Staging
 from .summary import codebook_rows
-from .tables import STAGE_SCHEMAS, DocMeta, Provenance, stage_document
+from .tables import STAGE_CODED, STAGE_SCHEMAS, DocMeta, Provenance, stage_document
 from .views import agency_rows, alias_rows, docs_views
 
 FILE_ROWS = 1_000_000  # staged rows per file of a split table: one file per year until a year outgrows it
@@ -62,15 +64,28 @@ class BuildSummary:
     release: Path | None = None
     release_id: str | None = None
     unchanged: bool = False
+    inputs_unchanged: bool = False  # known from the inputs' fingerprint alone: nothing was read or written
+
+
+_KEPT = ("reports", "agencies", "documents_read", "statuses", "documents", "roles", "failed_checks",
+         "copies_disagree", "release_id")
 
 
 def build(data_dir: Path, items: Iterable[tuple[ExtractResult, Provenance]], *, force: bool = False,
-          csv_bom: bool = False, progress: Progress | None = None, total: int | None = None) -> BuildSummary:
+          csv_bom: bool = False, progress: Progress | None = None, total: int | None = None,
+          inputs: str | None = None) -> BuildSummary:
+    """`inputs`: the digest of the store the items come from (fingerprint.store_digest), when there is
+    one. With the build's code and options it makes the inputs' fingerprint: when the current release
+    was built from the same, the build returns at once, reading no item and writing nothing (unless
+    `force`)."""
     data_dir = Path(data_dir)
+    stamp = None if inputs is None else fingerprint.build_inputs(inputs, {"csv_bom": csv_bom})
+    if stamp is not None and not force and (kept := fingerprint.kept(data_dir, stamp)) is not None:
+        return _from_kept(kept, rel.current_release(data_dir))
     work = data_dir / ".build"
     for stale in work.glob("staging-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    staging = Staging(work / f"staging-{os.getpid()}", STAGE_SCHEMAS)
+    staging = Staging(work / f"staging-{os.getpid()}", STAGE_SCHEMAS, STAGE_CODED)
     writer: rel.ReleaseWriter | None = None
     try:
         agencies = Registry()
@@ -97,6 +112,7 @@ def build(data_dir: Path, items: Iterable[tuple[ExtractResult, Provenance]], *, 
         if writer.unchanged_release():
             writer.abandon()
             s.unchanged, s.release = True, writer.current
+            writer = None
         else:
             # created: when the newest document in it was captured, so that the same inputs give the
             # same bytes (SOURCE_DATE_EPOCH overrides, as reproducible builds expect)
@@ -104,6 +120,9 @@ def build(data_dir: Path, items: Iterable[tuple[ExtractResult, Provenance]], *, 
             s.release = writer.commit({"datapackage.json": datapackage_json(writer.files, s.release_id,
                                                                             _created(newest)),
                                        "DATA_DICTIONARY.md": writer.texts["DATA_DICTIONARY.md"]})
+            writer = None
+        if stamp is not None and s.release is not None:
+            fingerprint.remember(data_dir, stamp, s.release, _to_kept(s))
         return s
     except BaseException:
         if writer is not None:
@@ -112,6 +131,18 @@ def build(data_dir: Path, items: Iterable[tuple[ExtractResult, Provenance]], *, 
     finally:
         staging.close()
 
+
+def _to_kept(s: BuildSummary) -> dict[str, object]:
+    kept: dict[str, object] = {k: getattr(s, k) for k in _KEPT}
+    kept["per_year"] = [[y, n] for y, n in s.per_year.items()]  # JSON keys would turn years into text
+    return kept
+
+
+def _from_kept(kept: dict[str, Any], release: Path | None) -> BuildSummary:
+    s = BuildSummary(**{k: kept[k] for k in _KEPT if k in kept})
+    s.per_year = {y: n for y, n in kept.get("per_year", [])}
+    s.release, s.unchanged, s.inputs_unchanged = release, True, True
+    return s
 
 
 

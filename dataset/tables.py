@@ -93,6 +93,12 @@ STAGE_SCHEMAS: dict[str, pa.Schema] = {
         *[f for f in SCHEMAS["report_summary"] if f.name in summary.BY_NAME],
     ]),
 }
+# Text whose values the form bounds (keys, units, states, rules), staged as codes (staging.Staging);
+# never text that carries the data (printed values, messages, ids), whose dictionary would grow with it.
+_BOUNDED = ("format_version", "block", "row_key", "col_key", "unit", "state", "ref", "flags", "table_name", "rule",
+            "scope", "status", "cells", "blank_as_zero")
+STAGE_CODED: dict[str, tuple[str, ...]] = {
+    t: tuple(f.name for f in STAGE_SCHEMAS[t] if f.name in _BOUNDED) for t in (*CELL_TABLES, "checks")}
 _DOC_FIELDS = STAGE_SCHEMAS["docs"].names
 _DECIMAL = {t: has_decimal(t) for t in CELL_TABLES}
 _CELL_ORDER = attrgetter("table", "block", "row_key", "col_key")

@@ -104,6 +104,15 @@ def rows_named(label: str, rows: tuple[schema.Row, ...]) -> list[schema.Row]:
     return out
 
 
+# The headings of 表二's blocks (第二十条第（一）项 …), as compact text, from the registry.
+_BLOCK_HEADINGS = frozenset(compact(b.zh) for v in schema.VERSIONS for b in schema.spec("active_disclosure", v).blocks)
+
+
+def is_block_heading(text: str) -> bool:
+    """A block's heading (第二十条第(一)项), which a converter may print as a row of empty cells."""
+    return compact(text) in _BLOCK_HEADINGS
+
+
 @lru_cache(maxsize=16384)
 def is_placeholder(leaf: str) -> bool:
     """A label that names no row because the label cell was blank: nothing or a header word."""

@@ -103,7 +103,10 @@ def _emit(
         while len(values) > n and is_blank(values[0].text):
             values = values[1:]
     if len(values) > n and all(is_blank(t.text) for t in values[n:]):
-        values = values[:n]
+        # Fillers after the row's cells. A blank cell just before them cannot be told from one more filler once a
+        # value is missing (昌图 2021: `政府集中采购 | 0 |` then five `|` lines): the row is then as short as its values.
+        k = max((i + 1 for i, t in enumerate(values[:n]) if not is_blank(t.text)), default=0)
+        values = values[:k] if 0 < k < n else values[:n]
     elif len(values) > n:
         out.issues.append(Issue("extra_values", f"{table}/{row_key}: {len(values)} values for {n} cells; extra ignored"))
         values = values[:n]
@@ -186,6 +189,9 @@ def _lines(out: Mapped, table: str, rows: list[Row], form: tuple[schema.Row, ...
                                                                           len(row.values) < width):
             carried = ""
             continue  # blank cells between header words
+        if labels.is_block_heading(row.own_text) and all(is_blank(t.text) for t in row.values):
+            carried = ""
+            continue  # a block's heading printed as a row of empty cells (第二十条第(一)项 | |||), no data
         if table == "applications" and placement.is_filler(row, width):
             carried = ""
             continue

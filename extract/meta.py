@@ -34,6 +34,11 @@ _ORGAN_END = (
     "院", "中心", "镇", "乡", "所", "会", "处", "站", "队", "馆", "部", "室", "司", "社区",
 )
 _PLACE_END = ("区", "县", "市", "州", "盟", "旗", "自治区", "省")
+# The report speaking of itself (现公布我局2022年…报告, 本街道办事处, 我县人民政府): a pronoun and nothing but organ or
+# place words is no name (本溪市人民政府 is: 溪 is neither).
+_SELF_REFERENCE = re.compile(
+    "^[我本该該贵貴此](?:" + "|".join(sorted(_ORGAN_END + _PLACE_END + ("单位", "單位", "机关", "機關"), key=len, reverse=True))
+    + ")+$")
 _NAME = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}$")
 _YEAR = r"(?:19|20)\d{2}"
 _TRAILING_YEAR = re.compile(rf"\s*{_YEAR}\s*(?:年度|年|度)?$")
@@ -46,7 +51,7 @@ _NO_YEAR = re.compile(r"^(.*?)(?:政府信息公开|信息公开)")
 _STATEMENT = re.compile(
     rf"([\u4e00-\u9fff（）()]{{0,40}}?)\s*({_YEAR})\s*(?:年度|年|度)?\s*([\u4e00-\u9fff（）()]{{0,40}}?)"
     r"(?:信息公开|信息公開)(?:工作)?(?:年度)?(?:工作)?(?:报告|報告)")
-_VERBS = re.compile(r"^.*(?:公布|发布|编制|印发|公开|制定|报告)")
+_VERBS = re.compile(r"^.*(?:公布|发布|编制|印发|公开|制定|报告|现将)")
 
 _SIGN_AGENCY = re.compile(r"([\u4e00-\u9fff（）()]{2,40}?)\s*$")
 _SOURCE_LINE = re.compile(r"(?:信息来源|来源|發布機構|发布机构)\s*[:：]\s*([\u4e00-\u9fff（）()]{2,30})")
@@ -88,6 +93,8 @@ def _iso(y: str, m: str, d: str) -> str | None:
 def _clean_name(name: str) -> str | None:
     """The name without a year after it and without spaces, if it is a plain name at all."""
     name = _TRAILING_YEAR.sub("", "".join(name.split()))
+    if _SELF_REFERENCE.match(name):
+        return None
     return name if _NAME.match(name) and not name.startswith("关于") else None
 
 

@@ -62,6 +62,7 @@ class ExtractSummary:
     version: str
     documents: int = 0  # reports and attachments in the store (latest version of each URL)
     up_to_date: int = 0  # already had a record at this version (or shared one with another URL)
+    same_bytes: int = 0  # of those, documents whose bytes another URL of the store also holds
     extracted: int = 0  # records written by this run
     retried: int = 0  # of those, documents whose too_complex/crashed record was redone (--retry-failed)
     statuses: dict[str, int] = field(default_factory=dict)  # of the records written by this run
@@ -91,13 +92,16 @@ def pending(data_dir: Path, version: str, summary: ExtractSummary | None = None,
     written its record before the next is asked for (`extract_store` also skips keys in flight)."""
     records = RecordStore(data_dir)
     retried: set[str] = set()  # a retried key shared by several URLs is retried once
+    seen: set[str] = set()
     with RawStore(data_dir) as store:
         for doc in store.iter_documents():
             if doc.kind not in RECORD_KINDS:
                 continue
+            task = task_of(doc)
             if summary is not None:
                 summary.documents += 1
-            task = task_of(doc)
+                summary.same_bytes += task.key in seen
+            seen.add(task.key)
             if records.has(task.key, version):
                 if retry_failed and task.key not in retried and records.status(task.key, version) in RETRYABLE:
                     retried.add(task.key)

@@ -77,8 +77,11 @@ def test_types_for_researchers(corpus_data: Path) -> None:
 def test_rebuild_with_no_change_rewrites_nothing(corpus_data: Path) -> None:
     before = {p: p.stat().st_mtime_ns for p in (corpus_data / "releases").rglob("*") if p.is_file()}
     link = os.readlink(corpus_data / "release")
-    s = build_from_store(corpus_data)
-    assert s.unchanged and s.files_written == 0 and s.files_unchanged > 0
+    s = build_from_store(corpus_data)  # known from the inputs' fingerprint (test_fingerprint.py)
+    assert s.unchanged and s.inputs_unchanged and s.files_written == 0
+    forced = build_from_store(corpus_data, force=True)  # built again: every file found unchanged
+    assert forced.unchanged and not forced.inputs_unchanged and forced.files_written == 0
+    assert forced.files_unchanged > 0
     assert os.readlink(corpus_data / "release") == link
     assert before == {p: p.stat().st_mtime_ns for p in (corpus_data / "releases").rglob("*") if p.is_file()}
 

@@ -203,4 +203,5 @@ def test_build_prints_one_summary_and_progress_stays_on_stderr(tmp_path: Path) -
     assert first.startswith("build: 2 reports from 2 agencies (2 documents)") and "release " in first
     again = subprocess.run([sys.executable, "-m", "cli", "build", "--data-dir", str(data)], cwd=ROOT,
                            capture_output=True, text=True, timeout=300, check=True)
-    assert "(unchanged)" in next(line for line in again.stdout.splitlines() if line.startswith("build:"))
+    built = [line for line in again.stdout.splitlines() if not line.startswith("extract:")]
+    assert len(built) == 1 and built[0].startswith("build: release unchanged: 2 reports") and "(unchanged)" in built[0]

@@ -83,3 +83,35 @@ def test_printed_legal_entity_subtotal_column() -> None:
     t3d = [c for c in r.checks if c.rule == "T3-D"]
     assert len(t3d) == 25 and all(c.status is CheckStatus.PASS for c in t3d)
     assert {k: c.value for k, c in cells.items() if k[3] != "legal_entity_subtotal"} == rep.values
+
+
+def test_block_heading_printed_as_a_row_of_empty_cells_is_a_heading() -> None:
+    """tests/fixtures/real, the 高新区社会发展局 2022 excerpt: one cell per line, each block heading printed as
+    `第二十条第(一)项 | |||`. The heading is no row of the form (no unknown_row), and the cells the report prints empty
+    (`|` lines) stay blank beside the one value it prints."""
+    text = ("二、主动公开政府信息情况\n第二十条第(一)项 | |||\n信息内容 |\n本年制发件数 |\n本年废止件数 |\n现行有效件数 |\n"
+            "规章 |\n|\n|\n|\n规范性文件 |\n|\n|\n|\n第二十条第(五)项 | |||\n信息内容 |\n本年处理决定数量 | ||\n行政许可 |\n| ||\n"
+            "第二十条第(六)项 | |||\n信息内容 |\n本年处理决定数量 | ||\n行政处罚 |\n3 | ||\n行政强制 |\n| ||\n")
+    r = extract_document(text.encode(), "x.txt")
+    cells = {c.key[2:]: c for c in r.cells if not c.derived and c.key[0] == "active_disclosure"}
+    assert not [e.message for e in r.errors if e.code == "unknown_row"]
+    assert cells[("admin_penalty", "decisions")].value == 3
+    assert all(cells[k].value is None and not cells[k].flags for k in
+               [("regulations", "issued_count"), ("normative_documents", "in_force_count"),
+                ("admin_licensing", "decisions"), ("admin_coercion", "decisions")])
+
+
+def test_a_blank_before_trailing_fillers_is_not_taken_for_a_cell_once_a_value_is_missing() -> None:
+    """tests/fixtures/real, 昌图 2021 (one cell per line): `政府集中采购 |` `0 |` `0 |` then five `|` lines after the row.
+    Read as printed, both cells are 0. With one value line gone the row's second cell cannot be told from the fillers:
+    the amount must not come out blank without a flag."""
+    head = ("二、主动公开政府信息情况\n第二十条第(一)项 |\n信息内容 |\n本年新制作数量 |\n本年新公开数量 |\n对外公开总数量 |\n"
+            "规章 |\n0 |\n0 |\n0 |\n规范性文件 |\n0 |\n0 |\n0 |\n第二十条第(九)项 |\n信息内容 |\n采购项目数量 |\n采购总金额 |\n"
+            "政府集中采购 |\n")
+    tail = "|\n|\n|\n|\n|\n三、收到和处理政府信息公开申请情况\n"
+    key = ("active_disclosure", "art20_9", "gov_procurement")
+    whole = {c.key[3]: c for c in extract_document((head + "0 |\n0 |\n" + tail).encode(), "x.txt").cells if c.key[:3] == key}
+    assert [whole[k].value for k in ("procurement_items", "procurement_amount")] == [0, 0]
+    cut = {c.key[3]: c for c in extract_document((head + "0 |\n" + tail).encode(), "x.txt").cells if c.key[:3] == key}
+    amount = cut.get("procurement_amount")
+    assert amount is None or amount.value is not None or amount.flags

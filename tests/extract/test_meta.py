@@ -41,6 +41,16 @@ def test_sentence_fragments_are_never_the_agency(line: str) -> None:
     assert meta.agency is None
 
 
+@pytest.mark.parametrize("line", [
+    # tests/fixtures/real, 杨凌 审计局 2022 (yangling.gov.cn): the report names itself 我局, no agency is printed
+    "根据《中华人民共和国政府信息公开条例》规定,现公布我局2022年政府信息公开工作年度报告。",
+    "现公布本街道办事处2022年政府信息公开工作年度报告",
+    "现将我县人民政府2022年政府信息公开工作年度报告公布如下",
+])
+def test_the_report_speaking_of_itself_is_not_the_agency(line: str) -> None:
+    assert read_meta(f"一、总体情况\n{line}\n", None, {}).agency is None
+
+
 @pytest.mark.parametrize(("title", "agency"), [
     ("柘城县发改委2017政府信息公开工作年度报告", "柘城县发改委"),  # issue 8: the year is not part of the name
     ("柘城县发改委2017年度政府信息公开工作年度报告", "柘城县发改委"),
@@ -90,6 +100,7 @@ def test_publication_date_lines(head: str, published: str | None) -> None:
 @pytest.mark.parametrize(("name", "ok"), [
     ("伊州区住房和城乡建设局", True), ("平潭综合实验区管委会", True), ("东街街道", True),
     ("上海市", False), ("定》）和《关于印发中华人民共和国", False), ("中华人民共和国", False),
+    ("我局", False), ("本机关", False), ("我中心", False), ("本溪市人民政府", True),
 ])
 def test_organ_names(name: str, ok: bool) -> None:
     assert is_organ_name(name) is ok

@@ -28,7 +28,7 @@ def _records(data: Path, version: str) -> dict[Path, int]:
 def test_unchanged_refresh_extracts_none_and_a_new_version_exactly_what_it_must(tmp_path: Path) -> None:
     ingest(tmp_path, FEW)
     first = extract_store(tmp_path, version="A")
-    assert (first.documents, first.up_to_date, first.extracted) == (3, 0, 3)
+    assert (first.documents, first.up_to_date, first.extracted, first.same_bytes) == (3, 0, 3, 0)
     before = _records(tmp_path, "A")
     again = extract_store(tmp_path, version="A")
     assert (again.documents, again.up_to_date, again.extracted) == (3, 3, 0)
@@ -59,6 +59,8 @@ def test_the_same_bytes_under_two_urls_are_extracted_once(tmp_path: Path) -> Non
         store.add("http://c.gov.cn/gbk.html", body, headers={"Content-Type": "text/html; charset=GBK"})
     s = extract_store(tmp_path, version="A")
     assert (s.documents, s.extracted, s.up_to_date) == (3, 2, 1)  # another declared charset is another record
+    assert s.same_bytes == 1  # the repost: said apart from records made by an earlier run
+    assert extract_store(tmp_path, version="A").same_bytes == 1
     got = [(doc.url, r.source, r.agency) for doc, r in StoredResults(tmp_path, "A")]
     assert [u for u, _s, _a in got] == [s for _u, s, _a in got]  # each result names its own URL
     assert got[0][2] == got[1][2] is not None
